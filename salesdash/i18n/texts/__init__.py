@@ -1,0 +1,1 @@
+"""Text catalogues, one module per topic; each defines ``TEXTS = {key: (en, zh)}``."""

@@ -1,0 +1,290 @@
+"""The store: open a backend from a URL, create the schema, run reads and atomic writes.
+
+The default backend is an embedded DuckDB file. Any other ibis backend URL (``trino://...``,
+``postgres://...``, ``bigquery://...``; a Spark session through :meth:`Store.from_backend`) opens through
+``ibis.connect`` and serves the same analysis code read-only: analysis builds ibis expressions and never
+SQL text, so it runs wherever ibis compiles.
+
+DuckDB-specific code lives here and nowhere else.
+
+Threads. A DuckDB connection is not thread-safe and Streamlit serves sessions on threads. The store keeps
+one DuckDB database handle and gives every thread its own cursor (and its own ibis backend over that
+cursor). Writes take a process-wide lock and run in one transaction on a fresh cursor, so readers on
+other threads see either the state before a write or the state after it, never half of it.
+
+Data version. Every committed write bumps ``_meta.data_version`` inside the same transaction; caches key
+on it, so a page never shows results computed before the data changed.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import ibis
+import pandas as pd
+
+from salesdash import schema
+
+__all__ = ["Store", "StoreError", "Writer", "open_store"]
+
+_DUCKDB_TYPES = {
+    "string": "VARCHAR",
+    "int": "BIGINT",
+    "float": "DOUBLE",
+    "bool": "BOOLEAN",
+    "date": "DATE",
+    "timestamp": "TIMESTAMP",
+    "json": "VARCHAR",
+}
+
+_WRITE_LOCK = threading.Lock()
+
+
+class StoreError(RuntimeError):
+    """The store cannot do what was asked (missing file, read-only backend, bad URL)."""
+
+
+def _duckdb_path(url: str) -> str | None:
+    """The DuckDB database path a URL names, or None when the URL is another backend."""
+    if url in (":memory:", "duckdb://", "duckdb://:memory:"):
+        return ":memory:"
+    if url.startswith("duckdb://"):
+        return url[len("duckdb://"):]
+    if "://" not in url:
+        return url
+    return None
+
+
+class Writer:
+    """What a write transaction can do. Obtained from :meth:`Store.transaction`, never built by hand."""
+
+    def __init__(self, cursor: duckdb.DuckDBPyConnection) -> None:
+        self._cur = cursor
+
+    def insert(self, table_name: str, frame: pd.DataFrame) -> int:
+        """Append `frame` to a canonical table; columns missing from the frame are NULL.
+
+        Values are cast to the schema's types by the engine, so a bad value fails the whole transaction.
+        Returns the number of rows inserted.
+        """
+        tbl = schema.table(table_name)
+        unknown = [c for c in frame.columns if c not in tbl.column_names]
+        if unknown:
+            raise StoreError(f"table {table_name} has no columns {unknown}")
+        if frame.empty:
+            return 0
+        view = f"_incoming_{threading.get_ident()}"
+        self._cur.register(view, frame)
+        try:
+            cols = [c for c in tbl.column_names if c in frame.columns]
+            select = ", ".join(
+                f'CAST("{c}" AS {_DUCKDB_TYPES[tbl.column(c).type]}) AS "{c}"' for c in cols
+            )
+            names = ", ".join(f'"{c}"' for c in cols)
+            self._cur.execute(f'INSERT INTO "{table_name}" ({names}) SELECT {select} FROM "{view}"')
+        finally:
+            self._cur.unregister(view)
+        return len(frame)
+
+    def delete_all(self, table_name: str) -> None:
+        schema.table(table_name)
+        self._cur.execute(f'DELETE FROM "{table_name}"')
+
+    def delete_keys(self, table_name: str, keys: pd.DataFrame) -> None:
+        """Delete the rows whose key columns match a row of `keys` (used for upserts)."""
+        tbl = schema.table(table_name)
+        if keys.empty:
+            return
+        view = f"_keys_{threading.get_ident()}"
+        self._cur.register(view, keys[list(tbl.key)])
+        try:
+            cond = " AND ".join(
+                f'CAST(k."{c}" AS {_DUCKDB_TYPES[tbl.column(c).type]}) = t."{c}"' for c in tbl.key
+            )
+            self._cur.execute(
+                f'DELETE FROM "{table_name}" t WHERE EXISTS (SELECT 1 FROM "{view}" k WHERE {cond})'
+            )
+        finally:
+            self._cur.unregister(view)
+
+    def sql(self, statement: str, parameters: list[Any] | None = None) -> list[tuple]:
+        """Run a statement inside the transaction (DuckDB only; for store-internal bookkeeping)."""
+        return self._cur.execute(statement, parameters or []).fetchall()
+
+    def frame(self, statement: str, parameters: list[Any] | None = None) -> pd.DataFrame:
+        return self._cur.execute(statement, parameters or []).df()
+
+
+class Store:
+    """A salesdash database.
+
+    Parameters
+    ----------
+    url : a DuckDB file path, ``duckdb://PATH``, ``:memory:``, or any ``ibis.connect`` URL.
+    read_only : open a DuckDB file read-only (other processes may then read it too).
+    create : create the file and the schema when missing (default True).
+    """
+
+    def __init__(self, url: str | Path, *, read_only: bool = False, create: bool = True) -> None:
+        self.url = str(url)
+        self._local = threading.local()
+        self._path = _duckdb_path(self.url)
+        self._backend: ibis.BaseBackend | None = None
+        self.read_only = read_only
+        if self._path is not None:
+            if self._path != ":memory:":
+                p = Path(self._path)
+                if not p.exists() and (read_only or not create):
+                    raise StoreError(f"database file not found: {p}")
+                p.parent.mkdir(parents=True, exist_ok=True)
+            self._db = duckdb.connect(self._path, read_only=read_only)
+            if create and not read_only:
+                self.create_schema()
+        else:
+            self._db = None
+            self._backend = ibis.connect(self.url)
+            self.read_only = True
+
+    @classmethod
+    def from_backend(cls, backend: ibis.BaseBackend) -> Store:
+        """Wrap an already connected ibis backend (Spark, Trino, a warehouse) read-only."""
+        self = cls.__new__(cls)
+        self.url = f"{backend.name}://"
+        self._local = threading.local()
+        self._path = None
+        self._db = None
+        self._backend = backend
+        self.read_only = True
+        return self
+
+    # ----- reading ---------------------------------------------------------------------------------
+    @property
+    def is_duckdb(self) -> bool:
+        return self._db is not None
+
+    @property
+    def con(self) -> ibis.BaseBackend:
+        """This thread's ibis backend (for DuckDB: over this thread's own cursor)."""
+        if self._backend is not None:
+            return self._backend
+        con = getattr(self._local, "con", None)
+        if con is None:
+            con = ibis.duckdb.from_connection(self._db.cursor())
+            self._local.con = con
+        return con
+
+    def table(self, name: str) -> ibis.Table:
+        """A canonical table as an ibis expression (nothing is read yet)."""
+        schema.table(name)
+        return self.con.table(name)
+
+    def execute(self, expr: ibis.Expr) -> Any:
+        """Run an ibis expression in the engine; a table comes back as a pandas DataFrame."""
+        return self.con.execute(expr)
+
+    def count(self, name: str) -> int:
+        return int(self.execute(self.table(name).count()))
+
+    @property
+    def data_version(self) -> int:
+        """A number that changes on every committed write (0 for read-only foreign backends)."""
+        if self._db is None:
+            return 0
+        with self._cursor() as cur:
+            row = cur.execute("SELECT value FROM _meta WHERE key = 'data_version'").fetchone()
+        return int(row[0]) if row else 0
+
+    def is_empty(self) -> bool:
+        return all(self.count(t) == 0 for t in ("orders", "opportunities", "customers"))
+
+    def meta(self, key: str) -> str | None:
+        if self._db is None:
+            return None
+        with self._cursor() as cur:
+            row = cur.execute("SELECT text FROM _meta WHERE key = ?", [key]).fetchone()
+        return row[0] if row else None
+
+    # ----- writing ---------------------------------------------------------------------------------
+    @contextmanager
+    def _cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        cur = self._db.cursor()
+        try:
+            yield cur
+        finally:
+            cur.close()
+
+    def create_schema(self) -> None:
+        """Create every canonical table that is missing. Idempotent; never touches existing data."""
+        self._require_writable()
+        with self._cursor() as cur:
+            cur.execute(
+                "CREATE TABLE IF NOT EXISTS _meta (key VARCHAR PRIMARY KEY, value BIGINT, text VARCHAR)"
+            )
+            cur.execute(
+                "INSERT INTO _meta VALUES ('data_version', 0, NULL) ON CONFLICT DO NOTHING"
+            )
+            for tbl in schema.TABLES.values():
+                cols = ", ".join(f'"{c.name}" {_DUCKDB_TYPES[c.type]}' for c in tbl.columns)
+                cur.execute(f'CREATE TABLE IF NOT EXISTS "{tbl.name}" ({cols})')
+
+    @contextmanager
+    def transaction(self) -> Iterator[Writer]:
+        """One atomic write: everything inside lands together or not at all.
+
+        The data version is bumped in the same transaction. If the process dies midway, DuckDB's
+        write-ahead log discards the uncommitted work on the next open.
+        """
+        self._require_writable()
+        with _WRITE_LOCK, self._cursor() as cur:
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                yield Writer(cur)
+                cur.execute("UPDATE _meta SET value = value + 1 WHERE key = 'data_version'")
+                cur.execute("COMMIT")
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+
+    def set_meta(self, writer: Writer, key: str, text: str | None) -> None:
+        writer.sql(
+            "INSERT INTO _meta VALUES (?, NULL, ?) ON CONFLICT (key) DO UPDATE SET text = excluded.text",
+            [key, text],
+        )
+
+    def replace_all(self, frames: dict[str, pd.DataFrame], *, meta: dict[str, str] | None = None) -> None:
+        """Replace the contents of the given tables in one transaction (used by the demo builder)."""
+        with self.transaction() as w:
+            for name, frame in frames.items():
+                w.delete_all(name)
+                w.insert(name, frame)
+            for k, v in (meta or {}).items():
+                self.set_meta(w, k, v)
+
+    def checkpoint(self) -> None:
+        if self._db is not None and not self.read_only:
+            with self._cursor() as cur:
+                cur.execute("CHECKPOINT")
+
+    def _require_writable(self) -> None:
+        if self._db is None or self.read_only:
+            raise StoreError(f"the store at {self.url} is read-only")
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    def __repr__(self) -> str:
+        return f"Store({self.url!r})"
+
+
+def open_store(url: str | Path | None = None, **kwargs: Any) -> Store:
+    """Open the store at `url`, or at the configured SALESDASH_DB when None."""
+    from salesdash.config import settings
+
+    return Store(url if url is not None else settings().database_url, **kwargs)
