@@ -229,6 +229,9 @@ def _dimension_predicates(store: Store, t: ibis.Table, cols: set[str], f: Filter
         elif "customer_id" in cols:
             c = store.table("customers")
             preds.append(t.customer_id.isin(c.filter(c.region.isin(f.regions)).customer_id))
+        elif "rep_id" in cols:  # targets: a rep's own region
+            r = store.table("reps")
+            preds.append(t.rep_id.isin(r.filter(r.region.isin(f.regions)).rep_id))
     if f.channels:
         if "channel_id" in cols:
             preds.append(t.channel_id.isin(f.channels))

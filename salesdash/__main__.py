@@ -1,0 +1,47 @@
+"""``python -m salesdash COMMAND``: demo, report, bench, import, profile, export, schema.
+
+Each command lives in its own module with ``register(subparsers)``; the module sets ``func`` on its parser.
+A command returns an exit status. Expected failures raise :class:`salesdash.cli.CliError` and are printed
+as one line on stderr (exit 2); nothing a user can cause prints a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+import warnings
+
+from salesdash.cli import CliError
+
+# One line per command module; each has register(subparsers).
+COMMAND_MODULES = (
+    "salesdash.cli.demo",
+    "salesdash.cli.report",
+    "salesdash.cli.bench",
+    "salesdash.cli.schema_doc",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m salesdash", description="salesdash command line")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    warnings.filterwarnings("ignore", message=".*fetch_arrow_table.*")
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except CliError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

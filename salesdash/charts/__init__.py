@@ -1,0 +1,117 @@
+"""Plotly builders: data in, ``go.Figure`` out, one theme. No queries, no streamlit.
+
+Callers pass titles and axis names already translated with ``t()``; builders never invent words.
+Topic-specific charts (a funnel, a heatmap of cohorts) live in ``charts/<topic>.py`` and use
+:func:`themed` so every chart looks the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+
+__all__ = ["PALETTE", "themed", "time_series", "bar", "THEME"]
+
+PALETTE = ["#2F6BFF", "#F28E2B", "#2CA58D", "#E15759", "#8E6CCF", "#76B7B2", "#EDC948", "#B07AA1",
+           "#9C755F", "#BAB0AC"]
+THEME = "salesdash"
+
+pio.templates[THEME] = go.layout.Template(
+    layout=go.Layout(
+        colorway=PALETTE,
+        font=dict(family="Inter, 'Noto Sans CJK SC', 'PingFang SC', 'Microsoft YaHei', sans-serif", size=13),
+        title=dict(font=dict(size=15), x=0, xanchor="left"),
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+        xaxis=dict(showgrid=False, linecolor="#CCCCCC", ticks="outside"),
+        yaxis=dict(gridcolor="#EEEEEE", zerolinecolor="#CCCCCC"),
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="right", x=1),
+        margin=dict(l=10, r=10, t=50, b=10),
+        hoverlabel=dict(namelength=-1),
+    )
+)
+
+
+def themed(fig: go.Figure, *, title: str | None = None, height: int = 360) -> go.Figure:
+    """Apply the salesdash theme, a title and a height."""
+    fig.update_layout(template=THEME, height=height)
+    if title is not None:
+        fig.update_layout(title_text=title)
+    return fig
+
+
+def time_series(
+    df: pd.DataFrame,
+    *,
+    x: str,
+    series: Sequence[tuple[str, str]],
+    title: str,
+    dashed: Sequence[str] = (),
+    bars: Sequence[str] = (),
+    y_title: str | None = None,
+    y_format: str | None = None,
+) -> go.Figure:
+    """Lines (and optional bars) over time.
+
+    Parameters
+    ----------
+    series : (column, legend name) pairs, drawn in order.
+    dashed : columns drawn as dashed lines (targets, forecasts).
+    bars : columns drawn as bars instead of lines.
+    y_format : a d3 tick format such as ",.0f" or ".0%".
+    """
+    fig = go.Figure()
+    for col, name in series:
+        if col in bars:
+            fig.add_trace(go.Bar(x=df[x], y=df[col], name=name, opacity=0.85))
+        else:
+            fig.add_trace(go.Scatter(
+                x=df[x], y=df[col], name=name, mode="lines+markers",
+                line=dict(dash="dash" if col in dashed else "solid", width=2),
+                marker=dict(size=4),
+            ))
+    fig.update_yaxes(title_text=y_title, tickformat=y_format)
+    return themed(fig, title=title)
+
+
+def bar(
+    df: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    title: str,
+    horizontal: bool = False,
+    color: str | None = None,
+    text_format: str | None = None,
+    x_title: str | None = None,
+    y_title: str | None = None,
+    secondary: tuple[str, str] | None = None,
+    secondary_format: str | None = None,
+) -> go.Figure:
+    """A bar chart of `y` by the category `x`, optionally coloured by a column and with a second measure
+    (column, legend name) drawn as markers on a right-hand axis."""
+    colors = None
+    if color is not None:
+        keys = list(dict.fromkeys(df[color]))
+        cmap = {k: PALETTE[i % len(PALETTE)] for i, k in enumerate(keys)}
+        colors = [cmap[v] for v in df[color]]
+    kw = dict(y=df[x], x=df[y], orientation="h") if horizontal else dict(x=df[x], y=df[y])
+    fig = go.Figure(go.Bar(**kw, marker_color=colors, name=y_title or y,
+                           texttemplate=f"%{{{'x' if horizontal else 'y'}:{text_format}}}" if text_format else None))
+    if secondary is not None and not horizontal:
+        col, name = secondary
+        fig.add_trace(go.Scatter(x=df[x], y=df[col], name=name, mode="markers", yaxis="y2",
+                                 marker=dict(size=10, symbol="diamond", color="#333333")))
+        fig.update_layout(yaxis2=dict(overlaying="y", side="right", tickformat=secondary_format, showgrid=False,
+                                      title_text=name))
+    if horizontal:
+        fig.update_yaxes(autorange="reversed", title_text=x_title)
+        fig.update_xaxes(title_text=y_title)
+    else:
+        fig.update_xaxes(title_text=x_title)
+        fig.update_yaxes(title_text=y_title)
+    fig.update_layout(showlegend=secondary is not None)
+    return themed(fig, title=title)

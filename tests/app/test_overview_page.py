@@ -1,0 +1,52 @@
+"""The Overview page in both languages over the demo company."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.app.conftest import assert_clean, chart_specs
+
+pytestmark = pytest.mark.timeout(600)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_overview_renders_kpis_and_charts(run_app, lang):
+    at = run_app(lang=lang)
+    assert_clean(at, lang)
+    labels = [m.label for m in at.metric]
+    assert len(labels) == 12
+    if lang == "zh":
+        assert "销售额" in labels and "赢单率" in labels
+    else:
+        assert "Revenue" in labels and "Win rate" in labels
+    revenue = next(m for m in at.metric if m.label in ("Revenue", "销售额"))
+    assert revenue.value.startswith("¥") and revenue.value != "¥0"
+    specs = chart_specs(at)
+    assert len(specs) == 3
+    assert all(trace.get("x") or trace.get("y") for spec in specs for trace in spec["data"])
+
+
+def test_filters_go_to_the_url_and_back(run_app):
+    at = run_app(query={"start": "2025-01-01", "end": "2025-06-30", "regions": "east"})
+    assert_clean(at, "en")
+    assert at.query_params["start"] == ["2025-01-01"] or at.query_params["start"] == "2025-01-01"
+    assert at.sidebar.multiselect(key="filters.regions").value == ["east"]
+
+
+def test_bad_url_gives_a_message_and_the_nearest_view(run_app):
+    at = run_app(query={"start": "2025-13-40", "regions": "atlantis"})
+    assert not at.exception
+    warnings = " ".join(w.value for w in at.warning)
+    assert "2025-13-40" in warnings and "atlantis" in warnings
+    assert at.sidebar.multiselect(key="filters.regions").value == []
+    assert len(at.metric) == 12
+
+
+def test_empty_window_shows_an_empty_state(run_app):
+    at = run_app(query={"start": "2026-11-28", "end": "2026-11-28", "regions": "northwest"})
+    assert not at.exception and not at.error
+
+
+def test_demo_notice_is_shown(run_app):
+    at = run_app()
+    assert any("demo" in i.value.lower() for i in at.sidebar.info)
