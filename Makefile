@@ -16,11 +16,12 @@ $(STAMP): requirements.txt tests/requirements.txt
 	$(PY) -m pip install --quiet -r requirements.txt -r tests/requirements.txt
 	touch $(STAMP)
 
-# Debian's Chromium drives the end-to-end tests (Playwright cannot download its own browser here).
+# Debian's Chromium drives the end-to-end tests (Playwright cannot download its own browser here);
+# Noto CJK lets it draw Chinese.
 chromium:
-	@command -v chromium >/dev/null || { \
+	@{ command -v chromium >/dev/null && fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; } || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium; }
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium fonts-noto-cjk; }
 
 $(DB): | $(STAMP)
 	$(PY) -m salesdash demo --db $(DB)

@@ -19,17 +19,21 @@ from functools import lru_cache
 __all__ = ["t", "label", "set_language", "get_language", "LANGUAGES", "catalog", "has"]
 
 LANGUAGES = ("en", "zh")
-_language: ContextVar[str] = ContextVar("salesdash_language", default="en")
+_language: ContextVar[str] = ContextVar("salesdash_language")
+# A thread that never set a language (a test harness calling a widget's format_func from outside the
+# script thread) uses the last one set in the process. Script runs always set their own first.
+_last_set = ["en"]
 
 
 def set_language(lang: str) -> None:
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}; expected one of {LANGUAGES}")
     _language.set(lang)
+    _last_set[0] = lang
 
 
 def get_language() -> str:
-    return _language.get()
+    return _language.get(_last_set[0])
 
 
 @lru_cache(maxsize=1)
@@ -59,7 +63,7 @@ def t(key: str, /, **kwargs: object) -> str:
     pair = catalog().get(key)
     if pair is None:
         return f"[{key}]"
-    text = pair[1] if _language.get() == "zh" else pair[0]
+    text = pair[1] if get_language() == "zh" else pair[0]
     return text.format(**kwargs) if kwargs else text
 
 

@@ -5,7 +5,7 @@ version), ``kpi_row`` / ``definitions`` (figures with their formulas), ``chart``
 ``empty_state``, ``not_enough``, ``guarded``.
 """
 
-from salesdash.ui.state import PageContext, context, get_store, setup
+from salesdash.ui.state import PageContext, context, get_store, keep, lang_key, setup
 from salesdash.ui.widgets import (
     KpiCard,
     cached,
@@ -21,6 +21,6 @@ from salesdash.ui.widgets import (
 )
 
 __all__ = [
-    "PageContext", "context", "get_store", "setup", "KpiCard", "cached", "chart", "definitions", "downloads",
+    "PageContext", "context", "get_store", "keep", "lang_key", "setup", "KpiCard", "cached", "chart", "definitions", "downloads",
     "empty_state", "guarded", "kpi_row", "not_enough", "page_start", "table",
 ]

@@ -20,7 +20,7 @@ from salesdash.config import settings
 from salesdash.i18n import LANGUAGES, label, set_language, t
 from salesdash.store import Store
 
-__all__ = ["PageContext", "get_store", "setup", "context", "PRESETS"]
+__all__ = ["PageContext", "get_store", "setup", "context", "PRESETS", "lang_key", "keep"]
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +41,17 @@ def _open_store(url: str) -> Store:
 
 
 def get_store() -> Store:
-    """The store for the configured SALESDASH_DB (one per process; reads use a cursor per thread)."""
-    return _open_store(settings().database_url)
+    """The store for the configured SALESDASH_DB (one per process; reads use a cursor per thread).
+
+    A database that cannot be opened (locked by another process, not a database file) stops the page
+    with a message naming the file and the reason.
+    """
+    url = settings().database_url
+    try:
+        return _open_store(url)
+    except Exception as e:  # duckdb.IOException and friends: answered, not shown as a traceback
+        st.error(t("common.store_unavailable", url=url, reason=str(e).splitlines()[0]))
+        st.stop()
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -72,6 +81,26 @@ def _segmentations(url: str, version: int) -> dict[str, list[str]]:
     for sid, seg in zip(df["segmentation_id"], df["segment"]):
         out.setdefault(sid, []).append(seg)
     return out
+
+
+def lang_key(name: str) -> str:
+    """A widget key for a widget whose option labels are translated.
+
+    Streamlit stores a select widget's value by its formatted label, so switching language would leave
+    it holding a label that no longer exists. The widget therefore gets one key per language, seeded from
+    the language-neutral value kept under `name`; call :func:`keep` with the widget's return value.
+    """
+    lang = st.session_state.get("lang") or "en"
+    wk = f"{name}@{lang}"
+    if wk not in st.session_state and name in st.session_state:
+        st.session_state[wk] = st.session_state[name]
+    return wk
+
+
+def keep(name: str, value):
+    """Remember a widget's value under its language-neutral name (see :func:`lang_key`)."""
+    st.session_state[name] = value
+    return value
 
 
 def _window_for(preset: str, lo: dt.date, hi: dt.date) -> tuple[dt.date | None, dt.date | None]:
@@ -138,8 +167,9 @@ def _sidebar_filters(store: Store, lo: dt.date, hi: dt.date) -> F.Filters:
     version = store.data_version
     with st.sidebar:
         st.subheader(t("filters.header"))
-        preset = st.selectbox(t("filters.preset"), PRESETS, key="filters.preset",
-                              format_func=lambda p: t(f"filters.preset.{p}"))
+        preset = keep("filters.preset", st.selectbox(
+            t("filters.preset"), PRESETS, key=lang_key("filters.preset"),
+            format_func=lambda p: t(f"filters.preset.{p}")))
         if preset == "custom":
             st.session_state.setdefault("filters.window", _window_for("last_12_months", lo, hi))
             window = st.date_input(t("filters.window"), key="filters.window", min_value=lo, max_value=hi,
@@ -163,33 +193,58 @@ def _sidebar_filters(store: Store, lo: dt.date, hi: dt.date) -> F.Filters:
                     else (lambda n: (lambda v: n.get(v, v)))(names[dim])
             else:
                 fmt = (lambda k: (lambda v: label(k, v)))(kinds[dim])
-            st.session_state.setdefault(f"filters.{dim}", [])
-            st.session_state[f"filters.{dim}"] = [v for v in st.session_state[f"filters.{dim}"] if v in options]
-            chosen[dim] = tuple(st.multiselect(t(f"filters.{dim}"), options, key=f"filters.{dim}",
-                                               format_func=fmt, placeholder=t("common.all")))
+            name = f"filters.{dim}"
+            st.session_state[name] = [v for v in st.session_state.get(name, []) if v in options]
+            chosen[dim] = tuple(keep(name, st.multiselect(
+                t(name), options, key=lang_key(name), format_func=fmt, placeholder=t("common.all"))))
         segmentation, segments = None, ()
         segs = _segmentations(store.url, version)
         if segs:
             ids = [""] + list(segs)
-            segmentation = st.selectbox(t("filters.segmentation"), ids, key="filters.segmentation",
-                                        format_func=lambda s: s or t("common.all")) or None
+            if st.session_state.get("filters.segmentation") not in ids:
+                st.session_state["filters.segmentation"] = ""
+            segmentation = keep("filters.segmentation", st.selectbox(
+                t("filters.segmentation"), ids, key=lang_key("filters.segmentation"),
+                format_func=lambda s: s or t("common.all"))) or None
             if segmentation:
-                segments = tuple(st.multiselect(t("filters.segment"), segs[segmentation], key="filters.segments",
-                                                placeholder=t("common.all")))
+                st.session_state["filters.segments"] = [
+                    v for v in st.session_state.get("filters.segments", []) if v in segs[segmentation]]
+                segments = tuple(keep("filters.segments", st.multiselect(
+                    t("filters.segment"), segs[segmentation], key=lang_key("filters.segments"),
+                    format_func=lambda v: label("segment", v), placeholder=t("common.all"))))
         st.button(t("filters.reset"), key="filters.reset", on_click=_reset)
         st.caption(t("filters.share_hint"))
     return F.Filters(start=start, end=end, segmentation=segmentation, segments=segments, **chosen)
 
 
 def _reset() -> None:
+    for k in [k for k in st.session_state if str(k).startswith("filters.") and "@" in str(k)]:
+        del st.session_state[k]
     for dim in ("regions", "channels", "categories", "teams", "reps", "segments"):
         st.session_state[f"filters.{dim}"] = []
     st.session_state["filters.preset"] = "last_12_months"
     st.session_state["filters.segmentation"] = ""
 
 
+def _leave_legacy_pages_mode() -> None:
+    """Make sure this run is a plain st.navigation run.
+
+    A process whose app sits beside a ``pages/`` folder starts in Streamlit's legacy multipage mode: its
+    first run wraps app.py in an automatic navigation over pages/*.py, and the session that run belongs
+    to then loses its widget state on every rerun (the language switch does nothing). Our
+    ``st.navigation`` call switches the legacy mode off for the process; doing it here and rerunning once
+    gives that first session a clean start too. (Streamlit 1.67; the flag is internal, hence the guard.)
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if getattr(PagesManager, "uses_pages_directory", False):
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def setup() -> PageContext:
     """Run once per script run from app.py: language, store, filters, URL, notices."""
+    _leave_legacy_pages_mode()
     lang = _language()
     store = get_store()
     window = _data_window(store.url, store.data_version)

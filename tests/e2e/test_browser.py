@@ -105,7 +105,7 @@ def test_overview_language_and_every_page(server, browser, tmp_path):
     page.screenshot(path=str(tmp_path / "overview-en.png"), full_page=True)
 
     # Switch to Chinese: the title, the KPI labels and the navigation change; charts redraw.
-    page.get_by_role("button", name="中文").first.click()
+    page.locator('[data-testid="stSidebar"]').get_by_text("中文", exact=True).first.click()
     page.wait_for_function("() => document.body.innerText.includes('经营总览')", timeout=60_000)
     _wait_ready(page, charts=3)
     assert "销售额" in page.inner_text('[data-testid="stMain"]')

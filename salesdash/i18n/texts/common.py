@@ -17,6 +17,10 @@ TEXTS = {
     "common.empty_store_hint": (
         "Build the demo company with `python -m salesdash demo`, or import your own CRM exports on the Data page.",
         "可运行 `python -m salesdash demo` 生成演示公司，或在“数据”页面导入您自己的 CRM 导出文件。"),
+    "common.store_unavailable": (
+        "The database {url} cannot be opened: {reason}. If another salesdash process (an import from the "
+        "command line) is using it, wait for it to finish and reload.",
+        "无法打开数据库 {url}：{reason}。如果另一个 salesdash 进程（例如命令行导入）正在使用它，请待其结束后刷新页面。"),
     "common.demo_notice": (
         "You are looking at demo data: a synthetic company. Bring in your own CRM exports on the Data page.",
         "当前显示的是演示数据（虚构公司）。可在“数据”页面导入您自己的 CRM 导出文件。"),
