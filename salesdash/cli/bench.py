@@ -9,7 +9,9 @@ time is reported too). Figures are printed, never asserted: speed is measured, n
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import io
 import json
 import os
 import resource
@@ -31,6 +33,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--scale", type=float, default=1.0, help="demo size when --db is not given")
     p.add_argument("--repeat", type=int, default=3, help="warm runs per page (median reported)")
     p.add_argument("--pages", help="comma-separated pages (default: all)")
+    p.add_argument("--segments", type=int, metavar="N",
+                   help="also time the Segments page's steps on N synthetic customers (e.g. 1000000)")
+    p.add_argument("--import-rows", type=int, metavar="N",
+                   help="also time importing an N-line CSV against DuckDB's own read_csv (e.g. 10000000)")
     p.set_defaults(func=run)
 
 
@@ -86,6 +92,17 @@ def run(args: argparse.Namespace) -> int:
         for page in pages:
             out["pages"][page]["warm"] = _warm(page, store, args.repeat)
         store.close()
+    if args.segments:
+        from salesdash.analysis.segments_bench import bench_segments
+
+        out["segments"] = bench_segments(args.segments, out=io.StringIO())
+    if args.import_rows:
+        from dataclasses import asdict
+
+        from salesdash.ingest.bench import bench_import
+
+        with contextlib.redirect_stdout(io.StringIO()):  # it prints its own JSON; ours includes it
+            out["import"] = asdict(bench_import(args.import_rows))
     out["peak_mb_this_process"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     json.dump(out, sys.stdout, indent=2)
     sys.stdout.write("\n")

@@ -1,8 +1,8 @@
-"""Every word a person reads: ``t("key")`` in English or Chinese.
+"""Every word a person reads, in English or Chinese, through ``t(key)``.
 
-Texts live in ``salesdash/i18n/texts/<topic>.py`` as ``TEXTS = {"key": ("English", "中文")}``, one file per
+Texts live in ``salesdash/i18n/texts/<topic>.py`` as ``TEXTS = {key: ("English", "中文")}``, one file per
 page or topic so pages can grow independently; they are merged here and a duplicate key is an error.
-Placeholders use ``str.format``: ``t("overview.window", start=..., end=...)``.
+Placeholders use ``str.format``: ``t("common.window", start=..., end=...)``.
 
 The language is per thread (a Streamlit script run, a CLI call): :func:`set_language` at the start of a run.
 :func:`label` translates data codes (stages, regions, channel types...) and passes unknown values through,
@@ -19,21 +19,17 @@ from functools import lru_cache
 __all__ = ["t", "label", "set_language", "get_language", "LANGUAGES", "catalog", "has"]
 
 LANGUAGES = ("en", "zh")
-_language: ContextVar[str] = ContextVar("salesdash_language")
-# A thread that never set a language (a test harness calling a widget's format_func from outside the
-# script thread) uses the last one set in the process. Script runs always set their own first.
-_last_set = ["en"]
+_language: ContextVar[str] = ContextVar("salesdash_language", default="en")
 
 
 def set_language(lang: str) -> None:
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}; expected one of {LANGUAGES}")
     _language.set(lang)
-    _last_set[0] = lang
 
 
 def get_language() -> str:
-    return _language.get(_last_set[0])
+    return _language.get()
 
 
 @lru_cache(maxsize=1)

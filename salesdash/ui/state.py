@@ -150,6 +150,9 @@ def _init_from_url(store: Store, lo: dt.date, hi: dt.date) -> list[str]:
         if end < lo or start > hi:
             messages.append(t("filters.outside_data", start=lo.isoformat(), end=hi.isoformat()))
             start, end = _window_for("last_12_months", lo, hi)
+        elif start < lo or end > hi:  # partly outside the data: keep the part inside it
+            messages.append(t("filters.outside_data", start=lo.isoformat(), end=hi.isoformat()))
+            start, end = max(start, lo), min(end, hi)
         st.session_state["filters.preset"] = "custom"
         st.session_state["filters.window"] = (start, end)
     else:
@@ -237,9 +240,10 @@ def _leave_legacy_pages_mode() -> None:
     """
     from streamlit.runtime.pages_manager import PagesManager
 
-    if getattr(PagesManager, "uses_pages_directory", False):
-        PagesManager.uses_pages_directory = False
-        st.rerun()
+    if not getattr(PagesManager, "uses_pages_directory", False):
+        return
+    PagesManager.uses_pages_directory = False
+    st.rerun()
 
 
 def setup() -> PageContext:

@@ -2,6 +2,8 @@
 
 Use the ``run_app`` fixture: ``at = run_app("pages/funnel.py", lang="zh")`` runs app.py, switches to the
 page, and returns the AppTest; then ``assert_clean(at, "zh")`` checks what every page must satisfy.
+Tests with a database of their own call :func:`open_app` directly; :func:`switch_language` clicks the
+language switch.
 """
 
 from __future__ import annotations
@@ -14,35 +16,64 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from salesdash.config import settings
+from salesdash.i18n import set_language
 
 ROOT = Path(__file__).resolve().parents[2]
 MISSING_KEY = re.compile(r"\[[a-z0-9_]+(\.[a-z0-9_]+)+\]")
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
-@pytest.fixture()
-def run_app(demo_store, monkeypatch):
-    monkeypatch.setenv("SALESDASH_DB", demo_store.url)
+def open_app(folder: Path, page: str | None = None, *, lang: str = "en", query: dict | None = None,
+             timeout: float = 180) -> AppTest:
+    """Run the real app.py with AppTest (over SALESDASH_DB), switch to `page`, return the AppTest.
+
+    The app runs from a copy of app.py in `folder`, away from pages/: beside a pages/ folder AppTest
+    re-enables Streamlit's legacy pages mode before every run, which swallows switch_page(). app.py finds
+    the pages from the project root, so the copy runs the real pages.
+    """
+    set_language(lang)  # AppTest formats widget options in this thread (see switch_language)
+    entry = folder / "app.py"
+    entry.write_text((ROOT / "app.py").read_text(encoding="utf-8"), encoding="utf-8")
+    at = AppTest.from_file(str(entry), default_timeout=timeout)
+    at.query_params["lang"] = lang
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    at.run()
+    if page is not None:
+        at.switch_page(str(ROOT / page))
+        at.run()
+    return at
+
+
+def switch_language(at: AppTest, lang: str) -> AppTest:
+    """Click the language switch. The test thread follows once the run is done, because AppTest formats
+    the options of select widgets here, outside the app's own thread: the widgets sent with the click are
+    still the old language's, those of the next run the new one's."""
+    at.sidebar.get("button_group")[0].set_value(lang)
+    at.run()
+    set_language(lang)
+    return at
+
+
+def clear_caches() -> None:
     settings.cache_clear()
     st.cache_data.clear()
     st.cache_resource.clear()
+
+
+@pytest.fixture()
+def run_app(demo_store, monkeypatch, tmp_path):
+    """``run_app(page, lang=..., query=...)``: the app over the shared demo database (see open_app)."""
+    monkeypatch.setenv("SALESDASH_DB", demo_store.url)
+    clear_caches()
 
     def run(page: str | None = None, *, lang: str = "en", query: dict | None = None,
             timeout: float = 180) -> AppTest:
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
-        at.query_params["lang"] = lang
-        for k, v in (query or {}).items():
-            at.query_params[k] = v
-        at.run()
-        if page is not None:
-            at.switch_page(page)
-            at.run()
-        return at
+        return open_app(tmp_path, page, lang=lang, query=query, timeout=timeout)
 
     yield run
-    settings.cache_clear()
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    clear_caches()
+    set_language("en")
 
 
 def visible_texts(at: AppTest) -> list[str]:
