@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "salesdash.cli.report",
     "salesdash.cli.bench",
     "salesdash.cli.schema_doc",
+    "salesdash.cli.ingest",
 )
 
 

@@ -401,7 +401,7 @@ class Store:
 
     # ----- import support (added for salesdash.ingest) ---------------------------------------------
     _IMPORT_LOG_DDL = (
-        "CREATE TABLE IF NOT EXISTS _import_log (import_id BIGINT PRIMARY KEY, at TIMESTAMP, "
+        "CREATE TABLE IF NOT EXISTS _import_log (import_id BIGINT PRIMARY KEY, imported_at TIMESTAMP, "
         "file VARCHAR, table_name VARCHAR, mode VARCHAR, rows BIGINT, tables VARCHAR, "
         "undone BOOLEAN DEFAULT false)"
     )
@@ -411,8 +411,8 @@ class Store:
         writer.sql(self._IMPORT_LOG_DDL)
 
     def import_log(self) -> pd.DataFrame:
-        """The history of imports, newest first: import_id, at, file, table_name, mode, rows, tables, undone."""
-        cols = ["import_id", "at", "file", "table_name", "mode", "rows", "tables", "undone"]
+        """The history of imports, newest first: import_id, imported_at, file, table_name, mode, rows, tables, undone."""
+        cols = ["import_id", "imported_at", "file", "table_name", "mode", "rows", "tables", "undone"]
         if self._db is None:
             return pd.DataFrame(columns=cols)
         with self._cursor() as cur:
