@@ -3,10 +3,9 @@
 Run with `make run` (or `streamlit run app.py`). Pages live in pages/ and hold no logic of their own.
 """
 
-from pathlib import Path
-
 import streamlit as st
 
+from salesdash.config import PROJECT_ROOT
 from salesdash.i18n import t
 from salesdash.ui import setup
 from salesdash.ui.icon import app_icon
@@ -40,11 +39,10 @@ URL_PATHS = {
     "pages/forecast.py": "revenue-forecast", "pages/crm.py": "crm-health", "pages/risk.py": "sales-risk",
     "pages/data.py": "data-import",
 }
-HERE = Path(__file__).resolve().parent
 groups: dict[str, list] = {}
 for group, script, title, icon in PAGES:
     groups.setdefault(t(group), []).append(
-        st.Page(HERE / script, title=t(title), icon=icon, default=script == "pages/overview.py",
+        st.Page(PROJECT_ROOT / script, title=t(title), icon=icon, default=script == "pages/overview.py",
                 url_path=URL_PATHS[script])
     )
 st.navigation(groups).run()

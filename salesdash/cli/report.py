@@ -22,6 +22,15 @@ from salesdash.filters import Filters, known_values
 # page name -> analysis module. One line per page.
 REPORTS = {
     "overview": "salesdash.analysis.overview",
+    "channels": "salesdash.analysis.channels",
+    "team": "salesdash.analysis.team",
+    "crm": "salesdash.analysis.crm",
+    "funnel": "salesdash.analysis.funnel",
+    "market": "salesdash.analysis.market",
+    "presale": "salesdash.analysis.presale",
+    "risk": "salesdash.analysis.risk",
+    "forecast": "salesdash.analysis.forecast",
+    "segments": "salesdash.analysis.segments",
 }
 
 _DIMS = (("region", "regions"), ("channel", "channels"), ("category", "categories"), ("team", "teams"),
