@@ -20,19 +20,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture()
 def open_page(run_app):
-    """Run a page script on its own (it sets itself up through ``ui.context()``), in either language.
-
-    ``run_app`` (which sets SALESDASH_DB and clears the caches) switches pages with ``AppTest.switch_page``;
-    at the time of writing that ran only the page script (app.py's setup skipped: English, no sidebar) or,
-    with URL paths in app.py, stayed on the Overview. A page script run from a fresh AppTest sets itself up
-    fully through ``ui.context()``, so it is tested that way here.
-    """
+    """The page through app.py over the demo, in either language (tests/app/conftest.py: open_app)."""
     def open_(page: str, *, lang: str = "en", query: dict | None = None) -> AppTest:
-        at = AppTest.from_file(str(ROOT / page), default_timeout=180)
-        at.query_params["lang"] = lang
-        for k, v in (query or {}).items():
-            at.query_params[k] = v
-        at.run()
+        at = run_app(page, lang=lang, query=query)
         return at
 
     return open_

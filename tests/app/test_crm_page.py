@@ -19,17 +19,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture()
 def open_crm(run_app):
-    """Run pages/crm.py from a fresh AppTest (its own setup runs, so the language sticks).
-
-    ``run_app`` sets SALESDASH_DB and clears the caches; its ``switch_page`` would run only the page script,
-    skipping app.py's setup, so Chinese would fall back to English.
-    """
+    """The page through app.py over the demo, in either language (tests/app/conftest.py: open_app)."""
     def open_(*, lang: str = "en", query: dict | None = None) -> AppTest:
-        at = AppTest.from_file(str(ROOT / "pages" / "crm.py"), default_timeout=300)
-        at.query_params["lang"] = lang
-        for k, v in (query or {}).items():
-            at.query_params[k] = v
-        at.run()
+        at = run_app("pages/crm.py", lang=lang, query=query)
         return at
 
     return open_

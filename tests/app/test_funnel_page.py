@@ -3,35 +3,21 @@
 from __future__ import annotations
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from salesdash.analysis import funnel
 from salesdash.filters import Filters
 from salesdash.i18n import set_language
 from salesdash.metrics import format_value
-from tests.app.conftest import ROOT, assert_clean, chart_specs
+from tests.app.conftest import assert_clean, chart_specs
 
 pytestmark = pytest.mark.timeout(600)
-
-
-def _page_alone(lang: str) -> AppTest:
-    """The page script run on its own (it sets up the sidebar itself through ui.context()).
-
-    Used for Chinese: after ``switch_page`` the app's language widget comes back as English under AppTest
-    (reported to the harness owner), so ``run_app("pages/funnel.py", lang="zh")`` shows English text.
-    """
-    at = AppTest.from_file(str(ROOT / "pages" / "funnel.py"), default_timeout=180)
-    at.query_params["lang"] = lang
-    at.query_params["period"] = "all"
-    at.run()
-    return at
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_funnel_page_renders(run_app, demo_store, lang):
     set_language(lang)  # AppTest formats widget values in this thread: keep it in the page's language
     try:
-        at = run_app("pages/funnel.py", query={"period": "all"}) if lang == "en" else _page_alone(lang)
+        at = run_app("pages/funnel.py", lang=lang, query={"period": "all"})
         assert_clean(at, lang)
         labels = [m.label for m in at.metric]
         assert ("赢单率（按创建）" if lang == "zh" else "Win rate (deals created)") in labels

@@ -9,26 +9,14 @@ from salesdash.analysis import presale
 from salesdash.filters import Filters
 from salesdash.metrics import format_value
 from salesdash.i18n import set_language
-from tests.app.conftest import ROOT, assert_clean, chart_specs
+from tests.app.conftest import assert_clean, chart_specs
 
 pytestmark = pytest.mark.timeout(600)
 
 
 def _open(run_app, lang: str, query: dict) -> AppTest:
-    """The page script run on its own in `lang` (it sets up the sidebar itself through ui.context()).
-
-    ``run_app`` (the fixture is still requested: it points SALESDASH_DB at the demo and clears the caches)
-    switches pages with ``switch_page``, which currently lands on the Overview after app.py gave the pages
-    their own URL paths, and brings the language widget back as English (the Funnel page's test works
-    around the same). The caller keeps this thread's language equal to `lang`: AppTest formats widget
-    values in this thread.
-    """
-    at = AppTest.from_file(str(ROOT / "pages" / "presale.py"), default_timeout=180)
-    at.query_params["lang"] = lang
-    for k, v in query.items():
-        at.query_params[k] = v
-    at.run()
-    return at
+    """The page through app.py in `lang` (see tests/app/conftest.py: open_app)."""
+    return run_app("pages/presale.py", lang=lang, query=query)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -6,26 +6,18 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from salesdash.i18n import set_language
-from tests.app.conftest import ROOT, assert_clean, chart_specs
+from tests.app.conftest import assert_clean, chart_specs
 
 pytestmark = pytest.mark.timeout(600)
 
 
 @pytest.fixture()
 def open_page(run_app):
-    """The page script run on its own (it sets up the sidebar itself through ui.context()), over the demo.
-
-    ``run_app`` (used for its database and cache setup) cannot reach the page at the moment: ``switch_page``
-    stays on the Overview since app.py builds its pages from absolute paths with their own URL paths.
-    """
+    """The page through app.py over the demo, in either language (tests/app/conftest.py: open_app)."""
 
     def run(lang: str = "en", query: dict | None = None) -> AppTest:
         set_language(lang)  # AppTest formats widget values in this thread
-        at = AppTest.from_file(str(ROOT / "pages" / "risk.py"), default_timeout=300)
-        at.query_params["lang"] = lang
-        for k, v in (query or {}).items():
-            at.query_params[k] = v
-        at.run()
+        at = run_app("pages/risk.py", lang=lang, query=query)
         return at
 
     yield run

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import datetime as dt
 
 import pytest
@@ -10,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from salesdash.config import settings
 from salesdash.i18n import set_language
-from tests.app.conftest import ROOT, assert_clean, chart_specs
+from tests.app.conftest import assert_clean, chart_specs, open_app
 
 pytestmark = pytest.mark.timeout(600)
 
@@ -32,14 +35,9 @@ def rfm_table(at: AppTest, lang: str = "en"):
 
 
 def open_page(*, lang: str = "en", query: dict | None = None) -> AppTest:
-    """Run the page script on its own from a fresh AppTest: it sets itself up through ``ui.context()``
-    (language, sidebar, filters). ``AppTest.switch_page`` skips app.py's setup, so the language would fall
-    back to English. The caller's fixture points SALESDASH_DB at a database first."""
-    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=300)
-    at.query_params["lang"] = lang
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    at.run()
+    """The page through app.py (tests/app/conftest.py: open_app). The caller's fixture points
+    SALESDASH_DB at a database first."""
+    at = open_app(Path(tempfile.mkdtemp(prefix="segments-app-")), PAGE, lang=lang, query=query)
     return at
 
 
