@@ -74,6 +74,8 @@ def time_series(
                 marker=dict(size=4),
             ))
     fig.update_yaxes(title_text=y_title, tickformat=y_format)
+    if pd.api.types.is_datetime64_any_dtype(df[x]):
+        fig.update_xaxes(tickformat="%Y-%m")  # the same in both languages (Plotly's month names are English)
     return themed(fig, title=title)
 
 
