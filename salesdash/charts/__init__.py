@@ -7,8 +7,10 @@ Topic-specific charts (a funnel, a heatmap of cohorts) live in ``charts/<topic>.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -36,11 +38,32 @@ pio.templates[THEME] = go.layout.Template(
 
 
 def themed(fig: go.Figure, *, title: str | None = None, height: int = 360) -> go.Figure:
-    """Apply the salesdash theme, a title and a height."""
+    """Apply the salesdash theme, a title and a height.
+
+    Date axes get numeric tick labels (YYYY-MM for monthly data, YYYY-MM-DD otherwise): Plotly's own
+    month names are English whatever the page language.
+    """
     fig.update_layout(template=THEME, height=height)
     if title is not None:
         fig.update_layout(title_text=title)
+    dates = _date_values(fig)
+    if dates is not None:
+        fig.update_xaxes(tickformat="%Y-%m" if (dates.day == 1).all() else "%Y-%m-%d")
     return fig
+
+
+def _date_values(fig: go.Figure) -> pd.DatetimeIndex | None:
+    """The x values of the figure's traces when they are dates (None otherwise)."""
+    values = []
+    for trace in fig.data:
+        x = getattr(trace, "x", None)
+        if x is None or len(x) == 0 or getattr(trace, "orientation", None) == "h":
+            continue
+        first = x[0]
+        if not isinstance(first, (pd.Timestamp, np.datetime64, dt.date)):
+            return None
+        values.extend(pd.to_datetime(list(x)))
+    return pd.DatetimeIndex(values) if values else None
 
 
 def time_series(
@@ -74,8 +97,6 @@ def time_series(
                 marker=dict(size=4),
             ))
     fig.update_yaxes(title_text=y_title, tickformat=y_format)
-    if pd.api.types.is_datetime64_any_dtype(df[x]):
-        fig.update_xaxes(tickformat="%Y-%m")  # the same in both languages (Plotly's month names are English)
     return themed(fig, title=title)
 
 
