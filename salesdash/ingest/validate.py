@@ -49,33 +49,27 @@ def check_staged(con: ibis.BaseBackend, staged: list[Staged], report: ImportRepo
         tbl = schema.table(s.table)
         t_ = con.table(s.staging)
         label = (lambda c, s=s: sources.get(f"{s.table}.{c}") or (c if s.main else f"{s.table}.{c}"))
-        ok_rows = ~t_._bad
 
+        # One pass counts every column rule; only the rules some row breaks fetch their rows.
+        rules = _column_rules(tbl, t_, label)
+        failing = [r for r, fails in zip(rules, _failing(t_, [r.offending for r in rules]), strict=True) if fails]
         for c in tbl.columns:
-            col = t_[c.name]
-            if c.required:
-                bad |= _collect(report, t_.filter(ok_rows & col.isnull()), c.name, "missing_value",
-                                label(c.name), t("data.expected.value"))
-            if c.allowed:
-                bad |= _collect(report, t_.filter(col.notnull() & ~col.isin(list(c.allowed))), c.name,
-                                "unknown_value", label(c.name),
-                                t("data.expected.one_of", codes=", ".join(c.allowed)))
-            if c.minimum is not None:
-                kind = "negative" if c.minimum == 0 else "out_of_range"
-                bad |= _collect(report, t_.filter(col < c.minimum), c.name, kind, label(c.name),
-                                t("data.expected.at_least", minimum=_fmt(c.minimum)))
-            if c.maximum is not None:
-                bad |= _collect(report, t_.filter(col > c.maximum), c.name, "out_of_range", label(c.name),
-                                t("data.expected.at_most", maximum=_fmt(c.maximum)))
+            for r in (r for r in failing if r.column == c.name):
+                bad |= _collect(report, t_.filter(r.offending), r.column, r.kind, r.label, r.expected)
             if c.ref and s.main:
                 bad |= _check_ref(con, report, t_, c, label(c.name), pending)
 
         if s.main:
             key = list(tbl.key)
-            w = ibis.window(group_by=[t_[k] for k in key], order_by=t_._row)
-            dup = t_.mutate(_n=ibis.row_number().over(w)).filter(lambda x: x._n > 0)
-            bad |= _collect(report, dup, key[0], "duplicate_key", ", ".join(label(k) for k in key),
-                            t("data.expected.unique_key", key=", ".join(key)), value_of=key)
+            # First only whether any key repeats (an unordered count: cheaper here than GROUP BY / HAVING);
+            # the repeated rows, all but each key's first in file order, are fetched only when one does.
+            by_key = [t_[k] for k in key]
+            repeats = t_.mutate(_n=ibis.row_number().over(group_by=by_key)).filter(lambda x: x._n > 0)
+            if repeats.count().execute():
+                w = ibis.window(group_by=by_key, order_by=t_._row)
+                dup = t_.mutate(_n=ibis.row_number().over(w)).filter(lambda x: x._n > 0)
+                bad |= _collect(report, dup, key[0], "duplicate_key", ", ".join(label(k) for k in key),
+                                t("data.expected.unique_key", key=", ".join(key)), value_of=key)
             if mode == "append":
                 existing = con.table(s.table).select(*key)
                 clash = t_.semi_join(existing, key)
@@ -88,6 +82,44 @@ def check_staged(con: ibis.BaseBackend, staged: list[Staged], report: ImportRepo
 
 def _fmt(x: float) -> str:
     return f"{x:g}"
+
+
+@dataclass(frozen=True)
+class _Rule:
+    """One per-column check: the rows it rejects and how the report names them."""
+
+    column: str
+    kind: str
+    label: str
+    expected: str
+    offending: ibis.BooleanValue
+
+
+def _column_rules(tbl: schema.Table, t_: ibis.Table, label) -> list[_Rule]:
+    """The schema's per-column checks (required, allowed codes, bounds) as predicates on the staging table."""
+    rules = []
+    for c in tbl.columns:
+        col, name = t_[c.name], label(c.name)
+        if c.required:
+            rules.append(_Rule(c.name, "missing_value", name, t("data.expected.value"), ~t_._bad & col.isnull()))
+        if c.allowed:
+            rules.append(_Rule(c.name, "unknown_value", name, t("data.expected.one_of", codes=", ".join(c.allowed)),
+                               col.notnull() & ~col.isin(list(c.allowed))))
+        if c.minimum is not None:
+            rules.append(_Rule(c.name, "negative" if c.minimum == 0 else "out_of_range", name,
+                               t("data.expected.at_least", minimum=_fmt(c.minimum)), col < c.minimum))
+        if c.maximum is not None:
+            rules.append(_Rule(c.name, "out_of_range", name, t("data.expected.at_most", maximum=_fmt(c.maximum)),
+                               col > c.maximum))
+    return rules
+
+
+def _failing(t_: ibis.Table, predicates: list[ibis.BooleanValue]) -> list[bool]:
+    """Whether each predicate holds for at least one row, all counted in one pass over the table."""
+    if not predicates:
+        return []
+    counts = t_.aggregate(**{f"_r{i}": p.fill_null(False).sum() for i, p in enumerate(predicates)}).execute()
+    return [bool(_row(v)) for v in counts.iloc[0]]
 
 
 def _collect(report: ImportReport, offending: ibis.Table, column: str, kind: str, label: str, expected: str,
@@ -128,10 +160,14 @@ def _check_ref(con: ibis.BaseBackend, report: ImportReport, t_: ibis.Table, c: s
     if ref_table in pending:
         known = known.union(con.table(pending[ref_table]).select(_k=con.table(pending[ref_table])[ref_col]))
     col = t_[c.name]
-    missing = t_.filter(col.notnull()).anti_join(known, col == known._k)
-    frame = missing.select("_row", c.name).order_by("_row").execute()
-    if frame.empty:
+    # The distinct values first (few), then the rows only when some value is unknown: joining the staged
+    # rows to the known keys directly lets the engine build its hash table on the big side.
+    values = t_.filter(col.notnull()).select(_v=col).distinct()
+    unknown = values.anti_join(known, values._v == known._k)
+    if not unknown.count().execute():
         return set()
+    missing = t_.semi_join(unknown, col == unknown._v)
+    frame = missing.select("_row", c.name).order_by("_row").execute()
     keys = None
     if con.table(ref_table).count().execute() <= _NEAR_MISS_LIMIT:
         keys = known.distinct().execute()["_k"].dropna().astype(str).tolist()
