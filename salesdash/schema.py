@@ -308,6 +308,7 @@ _TABLES: tuple[Table, ...] = (
             C("cost", "float", en="Cost of goods of the line", zh="成本"),
             C("due_date", "date", en="Payment due", zh="应收日期"),
             C("paid_date", "date", en="Paid on", zh="回款日期"),
+            C("extra", "json", en="Other attributes from the source (JSON)", zh="其他属性（JSON）"),
         ),
         key=("order_id", "line"),
         date_column="order_date",

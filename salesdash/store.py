@@ -348,6 +348,13 @@ class Store:
             for tbl in schema.TABLES.values():
                 cols = ", ".join(f'"{c.name}" {_DUCKDB_TYPES[c.type]}' for c in tbl.columns)
                 cur.execute(f'CREATE TABLE IF NOT EXISTS "{tbl.name}" ({cols})')
+                # a database made by an older salesdash: add the columns the schema has gained since
+                have = {r[0] for r in cur.execute(
+                    "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [tbl.name]
+                ).fetchall()}
+                for c in tbl.columns:
+                    if c.name not in have:
+                        cur.execute(f'ALTER TABLE "{tbl.name}" ADD COLUMN "{c.name}" {_DUCKDB_TYPES[c.type]}')
 
     @contextmanager
     def transaction(self) -> Iterator[Writer]:

@@ -90,3 +90,15 @@ def test_concurrent_readers_see_whole_writes_only(tmp_path):
     assert len(reads) > 20
     assert s.data_version == 61
     assert sorted(s.execute(s.table("orders")).revenue) == [41.0, 59.0]
+
+
+def test_an_older_database_gains_new_columns(tmp_path):
+    """A file made before a column was added to the schema is brought up to date, data kept."""
+    path = tmp_path / "old.duckdb"
+    s = Store(path)
+    with s.transaction() as w:
+        w.insert("orders", _orders(["o1"], [5.0]))
+        w.sql('ALTER TABLE orders DROP COLUMN "extra"')
+    s.close()
+    s = Store(path)
+    assert "extra" in s.table("orders").columns and s.count("orders") == 1
