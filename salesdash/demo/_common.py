@@ -123,7 +123,7 @@ class History:
 
     # ----- conversion to the canonical types -------------------------------------------------------------
     def dates(self, days: np.ndarray) -> np.ndarray:
-        """Day offsets (NaN or negative sentinel -> NaT) as ``datetime64[s]`` dates."""
+        """Day offsets (NaN -> NaT) as ``datetime64[s]`` dates."""
         days = np.asarray(days)
         out = np.datetime64(self.start, "s") + (np.nan_to_num(days, nan=0).astype(np.int64) * 86_400).astype(
             "timedelta64[s]"

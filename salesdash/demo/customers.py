@@ -17,7 +17,8 @@ import pyarrow.compute as pc
 from salesdash.demo import reference as ref
 from salesdash.demo._common import History, choice_by_weight, sample_in_range, scaled, take
 
-__all__ = ["CustomerPlan", "plan_customers", "signup_days", "customers_frame", "day_density", "LEAD", "VIP", "BARGAIN_HUNTER", "OCCASIONAL_BIG", "DORMANT"]
+__all__ = ["CustomerPlan", "plan_customers", "signup_days", "customers_frame", "day_density", "LEAD", "VIP",
+           "BARGAIN_HUNTER", "OCCASIONAL_BIG", "DORMANT"]
 
 VIP, BARGAIN_HUNTER, OCCASIONAL_BIG, DORMANT = range(4)
 #: group code of a lead: a customer record that never ordered

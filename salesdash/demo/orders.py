@@ -15,8 +15,8 @@ How it is drawn
    follows the demand index: 15% growth a year, the February dip, 618, Double 11 and the December peak.
    Occasional big buyers come back no sooner than six months after their first order.
 5. Products launched during the history replace their predecessor; reps are assigned within the team
-   and region serving the customer, weighted by skill and ramp-up; companies pay within 30 days, some
-   late, a few never.
+   and region serving the customer, weighted by skill and ramp-up (six months; slower for companies'
+   orders); companies pay within 30 days, some late, a few never.
 """
 
 from __future__ import annotations
@@ -30,10 +30,7 @@ from salesdash.demo import reference as ref
 from salesdash.demo._common import History, choice_by_weight, sample_in_range, take
 from salesdash.demo.customers import (
     BARGAIN_HUNTER,
-    DORMANT,
-    LEAD,
     OCCASIONAL_BIG,
-    VIP,
     CustomerPlan,
     cumulative,
     resolve_distributor,
@@ -194,11 +191,12 @@ def _customer_orders(plan: CustomerPlan, history: History, rng: np.random.Genera
     monthly = plan.recruit[customer] & (position >= 1) & (position <= 6)
     month = plan.best_cohort_month + position[monthly]
     lo, hi = history.month_first_day[month], history.month_first_day[month + 1]
-    day[monthly] = lo + np.floor(rng.random(int(monthly.sum())) * (hi - lo)).astype(np.int64)
+    day[monthly] = np.minimum(lo + np.floor(rng.random(int(monthly.sum())) * (hi - lo)).astype(np.int64),
+                              plan.last_day[customer[monthly]])
 
     is_company = plan.is_company[customer]
-    lines = np.where(is_company, choice_by_weight(rng, np.array([0.35, 0.35, 0.20, 0.10]), n),
-                     choice_by_weight(rng, np.array([0.64, 0.25, 0.08, 0.03]), n)) + 1
+    lines = np.where(is_company, choice_by_weight(rng, np.array([0.30, 0.35, 0.22, 0.13]), n),
+                     choice_by_weight(rng, np.array([0.60, 0.26, 0.10, 0.04]), n)) + 1
     preferred = plan.preferred_channel[customer]
     other = np.where(is_company, choice_by_weight(rng, np.array([0.04, 0.04, 0.45, 0.02, 0.02, 0.23, 0.0, 0.20]), n),
                      choice_by_weight(rng, np.array([0.20, 0.30, 0.02, 0.17, 0.13, 0.11, 0.0, 0.07]), n))
@@ -439,12 +437,15 @@ def team_pools(plan: CustomerPlan, team: SalesTeam) -> list[tuple[np.ndarray, np
     return pools
 
 
-def pick_reps(team: SalesTeam, history: History, reps: np.ndarray, day: np.ndarray,
-              rng: np.random.Generator) -> np.ndarray:
-    """For each day, a rep among `reps` (those hired by then), weighted by skill and ramp-up."""
+def pick_reps(team: SalesTeam, history: History, reps: np.ndarray, day: np.ndarray, rng: np.random.Generator,
+              *, ramp_power: float = 1.0) -> np.ndarray:
+    """For each day, a rep among `reps` (those hired by then), weighted by skill and ramp-up.
+
+    ``ramp_power`` > 1 slows the ramp-up: new hires get companies' business later than people's.
+    """
     month = history.month_of_day[np.clip(day, 0, history.last_day)]
     tenure = tenure_months(team, history, np.arange(history.n_months))[:, reps]
-    weight = team.skill[reps][None, :] * ramp(tenure) + 1e-9
+    weight = team.skill[reps][None, :] * ramp(tenure) ** ramp_power + 1e-9
     cum = np.cumsum(weight / weight.sum(axis=1, keepdims=True), axis=1)
     u = rng.random(len(day))
     chosen = np.zeros(len(day), np.int64)
@@ -455,11 +456,16 @@ def pick_reps(team: SalesTeam, history: History, reps: np.ndarray, day: np.ndarr
 
 def reps_serving(plan: CustomerPlan, history: History, team: SalesTeam, customer: np.ndarray, day: np.ndarray,
                  rng: np.random.Generator) -> np.ndarray:
-    """A rep for each (customer, day): from the team and region that serve the customer."""
+    """A rep for each (customer, day): from the team and region that serve the customer.
+
+    A new hire ramps up over six months; companies' accounts reach them more slowly than people.
+    """
     rep = np.full(len(customer), -1, np.int16)
+    company = plan.is_company[customer]
     for customers, reps in team_pools(plan, team):
-        rows = np.flatnonzero(customers[customer])
-        rep[rows] = pick_reps(team, history, reps, day[rows], rng)
+        for is_company, power in ((False, 1.0), (True, 2.0)):
+            rows = np.flatnonzero(customers[customer] & (company == is_company))
+            rep[rows] = pick_reps(team, history, reps, day[rows], rng, ramp_power=power)
     return rep
 
 

@@ -26,6 +26,7 @@ import pandas as pd
 from salesdash import schema
 from salesdash.demo import reference as ref
 from salesdash.demo._common import History, choice_by_weight, office_hours, scaled, take
+from salesdash.demo.campaigns import CampaignBook
 from salesdash.demo.customers import LEAD, CustomerPlan
 from salesdash.demo.orders import OrderBook, reps_serving
 from salesdash.demo.team import SalesTeam
@@ -144,8 +145,8 @@ def weighted_sample(rng: np.random.Generator, weights: np.ndarray, k: int) -> np
     return np.sort(np.argpartition(-keys, k - 1)[:k])
 
 
-def build_pipeline(plan: CustomerPlan, history: History, team: SalesTeam, book: OrderBook, campaigns,
-                   scale: float, rng: np.random.Generator) -> Pipeline:
+def build_pipeline(plan: CustomerPlan, history: History, team: SalesTeam, book: OrderBook,
+                   campaigns: CampaignBook, scale: float, rng: np.random.Generator) -> Pipeline:
     """Draw every opportunity of the history (see the module docstring)."""
     n_planned = scaled(OPPORTUNITIES_AT_SCALE_1, scale, minimum=200)
     now = history.last_day + 0.75
@@ -279,7 +280,8 @@ def snapshot_days(history: History) -> np.ndarray:
     return np.unique(np.append(firsts, history.last_day)).astype(np.int64)
 
 
-def _finish(d: _Deals, history: History, campaigns, now: float, rng: np.random.Generator) -> Pipeline:
+def _finish(d: _Deals, history: History, campaigns: CampaignBook, now: float,
+            rng: np.random.Generator) -> Pipeline:
     n = len(d.created)
     steps = d.created[:, None] + np.concatenate([np.zeros((n, 1)), np.cumsum(d.durations, axis=1)], axis=1)
     reached = np.arange(4)[None, :] <= d.passes[:, None]
