@@ -42,6 +42,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `report ... | head`: the reader has seen enough
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":
