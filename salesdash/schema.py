@@ -23,6 +23,7 @@ __all__ = [
     "TABLES",
     "STAGES",
     "OPEN_STAGES",
+    "IMPORT_ID",
     "table",
     "ibis_schema",
 ]
@@ -30,6 +31,11 @@ __all__ = [
 #: Funnel stages in order: 潜在客户 -> 意向客户 -> 沟通客户 -> 成交客户.
 STAGES: tuple[str, ...] = ("prospect", "intent", "engaged", "won")
 OPEN_STAGES: tuple[str, ...] = STAGES[:-1]
+
+#: A column every canonical table has in the store but not in the canonical format: the import that wrote
+#: the row (``_import_log.import_id``), NULL for rows written otherwise (the demo). Undo deletes by it, and
+#: an import checks the rows it just wrote by it. ``Store.table`` leaves it out.
+IMPORT_ID = "_import_id"
 
 _IBIS_TYPES = {
     "string": "string",

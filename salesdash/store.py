@@ -156,77 +156,102 @@ class Writer:
             self._cur.unregister(view)
         return int(self._cur.execute(f'SELECT count(*) FROM "{staging}"').fetchone()[0])
 
-    def stage_csv(self, staging: str, table_name: str, path: str | Path, *, columns: list[str],
-                  delimiter: str, quote: str = '"') -> int:
-        """Fast path: DuckDB reads a CSV in the canonical format straight into the temporary table `staging`.
+    def append_csv(self, table_name: str, path: str | Path, *, columns: list[str], delimiter: str,
+                   import_id: int, quote: str = '"') -> int:
+        """Fast path: DuckDB reads a CSV in the canonical format straight into `table_name`, each row tagged
+        with `import_id`, so every row is written once; the caller checks the rows by their tag and rolls
+        the transaction back if any is wrong.
 
         `columns` are the file's header names (canonical names, in file order). A value that does not
         convert raises ``duckdb.Error``; the caller then falls back to the row-by-row reader, which names
-        the row.
+        the row. Returns the number of rows written.
         """
         tbl = schema.table(table_name)
         types = ", ".join(f"'{c}': '{_DUCKDB_TYPES[tbl.column(c).type]}'" for c in columns)
-        select = ", ".join(
-            (f'"{c.name}"' if c.name in columns else f"CAST(NULL AS {_DUCKDB_TYPES[c.type]})")
-            + f' AS "{c.name}"' for c in tbl.columns
-        )
-        self._cur.execute(
-            f'CREATE OR REPLACE TEMP TABLE "{staging}" AS SELECT {select}, NULL::BIGINT AS "_row", false AS "_bad" '
+        names = ", ".join(f'"{c}"' for c in columns)
+        row = self._cur.execute(
+            f'INSERT INTO "{table_name}" ({names}, "{schema.IMPORT_ID}") SELECT {names}, ? '
             f"FROM read_csv(?, header = true, delim = ?, quote = ?, columns = {{{types}}}, "
             f"auto_detect = false, strict_mode = true)",
-            [str(path), delimiter, quote],
+            [import_id, str(path), delimiter, quote],
+        ).fetchone()
+        return int(row[0])
+
+    def view_of_import(self, view: str, table_name: str, import_id: int) -> None:
+        """A temporary view `view` shaped like a staging table over the rows `import_id` wrote to
+        `table_name` (``_row`` unknown, ``_bad`` false), so the staging checks run on them."""
+        cols = ", ".join(f'"{c}"' for c in schema.table(table_name).column_names)
+        self._cur.execute(
+            f'CREATE OR REPLACE TEMP VIEW "{view}" AS SELECT {cols}, NULL::BIGINT AS "_row", false AS "_bad" '
+            f'FROM "{table_name}" WHERE "{schema.IMPORT_ID}" = {int(import_id)}'
         )
-        return int(self._cur.execute(f'SELECT count(*) FROM "{staging}"').fetchone()[0])
 
-    def load_staged(self, table_name: str, staging: str, *, mode: str, undo: str,
-                    skip_rows: list[int] | None = None) -> int:
-        """Move the rows of `staging` into `table_name`; keep what undo needs in ``{undo}_old/_new``.
-
-        Modes: ``append`` (insert every row), ``replace`` (empty the table first), ``upsert`` (delete the
-        rows whose key is staged, then insert) and ``missing`` (insert only rows whose key is not in the
-        table yet: the customers, products... that a flat export mentions). `skip_rows` are ``_row``
-        numbers left out (rows the validation rejected). Returns the number of rows inserted.
-        """
-        tbl = schema.table(table_name)
+    def begin_load(self, table_name: str, *, mode: str, undo: str) -> None:
+        """Before rows of an import are written: keep what undo needs in ``{undo}_old``; for ``replace``
+        that is the whole table, which is then emptied."""
         if mode not in ("append", "replace", "upsert", "missing"):
             raise StoreError(f"unknown load mode {mode!r}")
+        if mode == "replace":
+            self._cur.execute(f'CREATE TABLE "{undo}_old" AS SELECT * FROM "{table_name}"')
+            self._cur.execute(f'DELETE FROM "{table_name}"')
+        else:
+            self._cur.execute(f'CREATE TABLE "{undo}_old" AS SELECT * FROM "{table_name}" LIMIT 0')
+
+    def finish_load(self, table_name: str, *, mode: str, undo: str, import_id: int) -> int:
+        """After rows of an import are written: for ``upsert``, move the older rows with the same keys into
+        ``{undo}_old``. Returns the number of rows the import wrote."""
+        tbl = schema.table(table_name)
+        tag = f'"{schema.IMPORT_ID}"'
+        if mode == "upsert":
+            keys = ", ".join(f'"{c}"' for c in tbl.key)
+            match = " AND ".join(f't."{c}" IS NOT DISTINCT FROM s."{c}"' for c in tbl.key)
+            older = (f'FROM "{table_name}" t WHERE t.{tag} IS DISTINCT FROM {int(import_id)} AND EXISTS '
+                     f'(SELECT 1 FROM (SELECT {keys} FROM "{table_name}" WHERE {tag} = {int(import_id)}) s '
+                     f"WHERE {match})")
+            self._cur.execute(f'INSERT INTO "{undo}_old" SELECT * {older}')
+            self._cur.execute(f"DELETE {older}")
+        row = self._cur.execute(f'SELECT count(*) FROM "{table_name}" WHERE {tag} = ?', [import_id]).fetchone()
+        return int(row[0])
+
+    def load_staged(self, table_name: str, staging: str, *, mode: str, undo: str, import_id: int,
+                    skip_rows: list[int] | None = None) -> int:
+        """Move the rows of `staging` into `table_name`, tagged with `import_id`; keep the rows they replace
+        in ``{undo}_old``.
+
+        Modes: ``append`` (insert every row), ``replace`` (empty the table first), ``upsert`` (rows whose key
+        was in the table replace it) and ``missing`` (insert only rows whose key is not in the table yet:
+        the customers, products... that a flat export mentions). `skip_rows` are ``_row`` numbers left out
+        (rows the validation rejected). Returns the number of rows inserted.
+        """
+        tbl = schema.table(table_name)
         cols = ", ".join(f'"{c}"' for c in tbl.column_names)
-        keys = ", ".join(f'"{c}"' for c in tbl.key)
         match = " AND ".join(f't."{c}" IS NOT DISTINCT FROM s."{c}"' for c in tbl.key)
         source = f'"{staging}"'
         if skip_rows:
             self._cur.execute('CREATE OR REPLACE TEMP TABLE "_skip_rows" ("_row" BIGINT)')
             self._cur.executemany('INSERT INTO "_skip_rows" VALUES (?)', [[int(r)] for r in skip_rows])
             source = f'(SELECT * FROM "{staging}" WHERE "_row" NOT IN (SELECT "_row" FROM "_skip_rows"))'
-        if mode == "replace":
-            self._cur.execute(f'CREATE TABLE "{undo}_old" AS SELECT * FROM "{table_name}"')
-            self._cur.execute(f'DELETE FROM "{table_name}"')
-        elif mode == "upsert":
-            self._cur.execute(
-                f'CREATE TABLE "{undo}_old" AS SELECT * FROM "{table_name}" t '
-                f"WHERE EXISTS (SELECT 1 FROM {source} s WHERE {match})"
-            )
-            self._cur.execute(
-                f'DELETE FROM "{table_name}" t WHERE EXISTS (SELECT 1 FROM {source} s WHERE {match})'
-            )
-        else:
-            self._cur.execute(f'CREATE TABLE "{undo}_old" AS SELECT * FROM "{table_name}" LIMIT 0')
+        self.begin_load(table_name, mode=mode, undo=undo)
         if mode == "missing":
             source = (f"(SELECT * FROM {source} s WHERE NOT EXISTS "
                       f'(SELECT 1 FROM "{table_name}" t WHERE {match}))')
-        self._cur.execute(f'CREATE TABLE "{undo}_new" AS SELECT {keys} FROM {source}')
-        self._cur.execute(f'INSERT INTO "{table_name}" ({cols}) SELECT {cols} FROM {source}')
-        return int(self._cur.execute(f'SELECT count(*) FROM "{undo}_new"').fetchone()[0])
+        self._cur.execute(f'INSERT INTO "{table_name}" ({cols}, "{schema.IMPORT_ID}") '
+                          f"SELECT {cols}, {int(import_id)} FROM {source}")
+        return self.finish_load(table_name, mode=mode, undo=undo, import_id=import_id)
 
-    def undo_load(self, table_name: str, undo: str) -> None:
-        """Reverse :meth:`load_staged`: remove the rows it inserted, put back the rows it removed."""
-        tbl = schema.table(table_name)
-        match = " AND ".join(f't."{c}" IS NOT DISTINCT FROM n."{c}"' for c in tbl.key)
-        cols = ", ".join(f'"{c}"' for c in tbl.column_names)
-        self._cur.execute(
-            f'DELETE FROM "{table_name}" t WHERE EXISTS (SELECT 1 FROM "{undo}_new" n WHERE {match})'
-        )
-        self._cur.execute(f'INSERT INTO "{table_name}" ({cols}) SELECT {cols} FROM "{undo}_old"')
+    def undo_load(self, table_name: str, undo: str, import_id: int) -> None:
+        """Reverse a load: remove the rows import `import_id` wrote, put back the rows it removed."""
+        schema.table(table_name)
+        legacy = f"{undo}_new"   # imports made before rows carried their import id kept their keys here
+        if self._cur.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [legacy]).fetchone()[0]:
+            tbl = schema.table(table_name)
+            match = " AND ".join(f't."{c}" IS NOT DISTINCT FROM n."{c}"' for c in tbl.key)
+            self._cur.execute(
+                f'DELETE FROM "{table_name}" t WHERE EXISTS (SELECT 1 FROM "{legacy}" n WHERE {match})'
+            )
+        else:
+            self._cur.execute(f'DELETE FROM "{table_name}" WHERE "{schema.IMPORT_ID}" = ?', [import_id])
+        self._cur.execute(f'INSERT INTO "{table_name}" BY NAME SELECT * FROM "{undo}_old"')
         self.drop_undo(undo)
 
     def drop_undo(self, undo: str) -> None:
@@ -235,6 +260,9 @@ class Writer:
 
     def drop_staging(self, staging: str) -> None:
         self._cur.execute(f'DROP TABLE IF EXISTS "{staging}"')
+
+    def drop_view(self, view: str) -> None:
+        self._cur.execute(f'DROP VIEW IF EXISTS "{view}"')
 
 
 class Store:
@@ -296,9 +324,11 @@ class Store:
         return con
 
     def table(self, name: str) -> ibis.Table:
-        """A canonical table as an ibis expression (nothing is read yet)."""
+        """A canonical table as an ibis expression (nothing is read yet), without the store's own
+        ``_import_id`` column."""
         schema.table(name)
-        return self.con.table(name)
+        tbl = self.con.table(name)
+        return tbl.drop(schema.IMPORT_ID) if schema.IMPORT_ID in tbl.columns else tbl
 
     def execute(self, expr: ibis.Expr) -> Any:
         """Run an ibis expression in the engine; a table comes back as a pandas DataFrame."""
@@ -347,7 +377,7 @@ class Store:
             )
             for tbl in schema.TABLES.values():
                 cols = ", ".join(f'"{c.name}" {_DUCKDB_TYPES[c.type]}' for c in tbl.columns)
-                cur.execute(f'CREATE TABLE IF NOT EXISTS "{tbl.name}" ({cols})')
+                cur.execute(f'CREATE TABLE IF NOT EXISTS "{tbl.name}" ({cols}, "{schema.IMPORT_ID}" BIGINT)')
                 # a database made by an older salesdash: add the columns the schema has gained since
                 have = {r[0] for r in cur.execute(
                     "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [tbl.name]
@@ -355,6 +385,8 @@ class Store:
                 for c in tbl.columns:
                     if c.name not in have:
                         cur.execute(f'ALTER TABLE "{tbl.name}" ADD COLUMN "{c.name}" {_DUCKDB_TYPES[c.type]}')
+                if schema.IMPORT_ID not in have:
+                    cur.execute(f'ALTER TABLE "{tbl.name}" ADD COLUMN "{schema.IMPORT_ID}" BIGINT')
 
     @contextmanager
     def transaction(self) -> Iterator[Writer]:

@@ -99,6 +99,9 @@ def test_an_older_database_gains_new_columns(tmp_path):
     with s.transaction() as w:
         w.insert("orders", _orders(["o1"], [5.0]))
         w.sql('ALTER TABLE orders DROP COLUMN "extra"')
+        w.sql('ALTER TABLE orders DROP COLUMN "_import_id"')
     s.close()
     s = Store(path)
     assert "extra" in s.table("orders").columns and s.count("orders") == 1
+    assert "_import_id" in s.con.table("orders").columns       # the store's own column, for undo
+    assert "_import_id" not in s.table("orders").columns

@@ -2,7 +2,11 @@
 
 An import is one transaction (:meth:`Store.transaction`): the rows are staged, checked in the engine,
 and moved into their tables, the history row is written and the data version bumps, together. If anything
-fails, or the process is killed, the store stays exactly as it was.
+fails, or the process is killed, the store stays exactly as it was. A CSV already in the canonical format
+skips staging: DuckDB reads it straight into its table and the checks run there, before the commit.
+
+Every row an import writes carries its id (``schema.IMPORT_ID``); undo deletes those rows and puts back
+the rows the import replaced, which it kept in ``_undo_<id>_<table>_old``.
 """
 
 from __future__ import annotations
@@ -169,7 +173,8 @@ def _load(store: Store, report: ImportReport, frames: dict[str, pd.DataFrame], *
             loaded = {}
             for s, m in plan:
                 undo = f"_undo_{import_id}_{s.table}"
-                rows = w.load_staged(s.table, s.staging, mode=m, undo=undo, skip_rows=sorted(rejected))
+                rows = w.load_staged(s.table, s.staging, mode=m, undo=undo, import_id=import_id,
+                                     skip_rows=sorted(rejected))
                 loaded[s.table] = {"rows": rows, "mode": m, "undo": undo}
                 w.drop_staging(s.staging)
             report.tables = [TableLoad(k, v["rows"], v["mode"]) for k, v in loaded.items()]
@@ -195,10 +200,11 @@ def _rows_after(frame: pd.DataFrame, rejected: set[int], main: bool) -> int:
 
 def _try_fast_path(store: Store, path: Path, report: ImportReport, *, table: str, mode: str,
                    encoding: str | None, delimiter: str | None) -> ImportReport | None:
-    """A CSV already in the canonical format goes straight from DuckDB's reader to the staging table.
+    """A CSV already in the canonical format goes straight from DuckDB's reader into its table.
 
-    Returns None (use the general path, which names every bad cell) when the file is not plainly canonical
-    or anything at all is wrong with it.
+    Each row is written once, tagged with the import's id; the checks then run on the tagged rows inside
+    the same transaction, which rolls back if any check fails. Returns None (use the general path, which
+    names every bad cell and row) when the file is not plainly canonical or anything at all is wrong with it.
     """
     head = path.open("rb").read(1 << 16)
     enc = encoding or detect_encoding(head)
@@ -218,20 +224,22 @@ def _try_fast_path(store: Store, path: Path, report: ImportReport, *, table: str
     trial = ImportReport(file=report.file, table=table, mode=mode, encoding=enc, delimiter=delim, fast_path=True)
     try:
         with store.transaction() as w:
-            staging = f"_stage_{table}"
-            try:
-                n = w.stage_csv(staging, table, path, columns=header, delimiter=delim)
-            except Exception:  # duckdb conversion / parser error: the general path will name the cell
-                raise _Rollback from None
-            trial.rows_read = n
-            check_staged(w.ibis(), [Staged(table, staging, True)], trial, mode=mode)
-            if trial.problems or n == 0:
-                raise _Rollback
             store.ensure_import_log(w)
             import_id = int(w.sql("SELECT coalesce(max(import_id), 0) + 1 FROM _import_log")[0][0])
             undo = f"_undo_{import_id}_{table}"
-            rows = w.load_staged(table, staging, mode=mode, undo=undo)
-            w.drop_staging(staging)
+            w.begin_load(table, mode=mode, undo=undo)
+            try:
+                n = w.append_csv(table, path, columns=header, delimiter=delim, import_id=import_id)
+            except Exception:  # duckdb conversion / parser error: the general path will name the cell
+                raise _Rollback from None
+            trial.rows_read = n
+            view = f"_stage_{table}"
+            w.view_of_import(view, table, import_id)
+            check_staged(w.ibis(), [Staged(table, view, True, import_id)], trial, mode=mode)
+            w.drop_view(view)
+            if trial.problems or n == 0:
+                raise _Rollback
+            rows = w.finish_load(table, mode=mode, undo=undo, import_id=import_id)
             w.sql("INSERT INTO _import_log VALUES (?, ?, ?, ?, ?, ?, ?, false)",
                   [import_id, dt.datetime.now().replace(microsecond=0), report.file, table, mode, rows,
                    json.dumps({table: {"rows": rows, "mode": mode, "undo": undo}})])
@@ -260,6 +268,6 @@ def undo_last_import(store: Store) -> UndoResult | None:
         import_id, file, tables_json = rows[0]
         tables = json.loads(tables_json)
         for name in reversed(list(tables)):
-            w.undo_load(name, tables[name]["undo"])
+            w.undo_load(name, tables[name]["undo"], int(import_id))
         w.sql("UPDATE _import_log SET undone = true WHERE import_id = ?", [import_id])
     return UndoResult(int(import_id), str(file), tuple(tables))

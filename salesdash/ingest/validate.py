@@ -25,11 +25,16 @@ _NEAR_MISS_LIMIT = 500_000
 
 @dataclass(frozen=True)
 class Staged:
-    """A staging table waiting to be loaded: its canonical table and whether it is the file's main table."""
+    """A staging table waiting to be loaded: its canonical table and whether it is the file's main table.
+
+    `import_id` is set when the staged rows are already in their table, tagged with that import id (the
+    CSV fast path stages a view over them); the checks then compare them with the table's other rows only.
+    """
 
     table: str
     staging: str
     main: bool
+    import_id: int | None = None
 
 
 def check_staged(con: ibis.BaseBackend, staged: list[Staged], report: ImportReport, *, mode: str,
@@ -71,7 +76,11 @@ def check_staged(con: ibis.BaseBackend, staged: list[Staged], report: ImportRepo
                 bad |= _collect(report, dup, key[0], "duplicate_key", ", ".join(label(k) for k in key),
                                 t("data.expected.unique_key", key=", ".join(key)), value_of=key)
             if mode == "append":
-                existing = con.table(s.table).select(*key)
+                existing = con.table(s.table)
+                if s.import_id is not None:
+                    tag = existing[schema.IMPORT_ID]
+                    existing = existing.filter(tag.isnull() | (tag != s.import_id))
+                existing = existing.select(*key)
                 clash = t_.semi_join(existing, key)
                 bad |= _collect(report, clash, key[0], "existing_key", ", ".join(label(k) for k in key),
                                 t("data.expected.new_key"), value_of=key)

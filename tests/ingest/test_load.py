@@ -166,3 +166,62 @@ def test_export_round_trip(store, tmp_path):
     other = Store(tmp_path / "other.duckdb")
     assert import_file(other, tmp_path / "out.csv", table="customers").loaded
     pd.testing.assert_frame_equal(table(other, "customers"), table(store, "customers"))
+
+
+def _tags(store, name):
+    """The import id of each row, by key (the store's own column, read past Store.table)."""
+    raw = store.con.table(name)
+    return store.execute(raw.select(raw.order_id, raw.line, raw._import_id).order_by(["order_id", "line"]))
+
+
+def test_canonical_csv_goes_straight_into_its_table_and_is_checked_there(store, tmp_path):
+    import_file(store, write(tmp_path / "customers.csv", CUSTOMERS), table="customers")
+    first = import_file(store, write(tmp_path / "a.csv", ORDERS), table="orders")
+    assert first.loaded and first.fast_path
+    assert _tags(store, "orders")["_import_id"].tolist() == [first.import_id] * 3
+    assert "_import_id" not in store.table("orders").columns
+
+    # A key already in the table: the rows were written, checked there, and rolled back; the general path
+    # then names the row. The rows already stored are untouched (they are not clashes with themselves).
+    before = (store.data_version, store.count("orders"))
+    clash = write(tmp_path / "b.csv", "order_id,line,customer_id,order_date,revenue\n"
+                                      "O3,1,C1,2024-04-01,5\nO2,1,C1,2024-04-01,7\n")
+    r = import_file(store, clash, table="orders")
+    assert not r.loaded and not r.fast_path
+    assert [(p.kind, p.row, p.value) for p in r.problems] == [("existing_key", 3, "O2, 1")]
+    assert (store.data_version, store.count("orders")) == before
+
+    # Upsert replaces stored rows; undoing it brings them back with the import that first wrote them,
+    # so undoing that one too leaves the table empty.
+    up = import_file(store, clash, table="orders", mode="upsert")
+    assert up.loaded and up.fast_path and up.tables[0].rows == 2
+    assert table(store, "orders")["revenue"].tolist() == [100.5, 50.0, 7.0, 5.0]
+    tags = _tags(store, "orders").set_index("order_id")["_import_id"]
+    assert tags["O2"] == up.import_id and tags["O3"] == up.import_id
+    assert undo_last_import(store).file == "b.csv"
+    assert table(store, "orders")["revenue"].tolist() == [100.5, 50.0, 30.0]
+    assert _tags(store, "orders")["_import_id"].tolist() == [first.import_id] * 3
+    assert undo_last_import(store).file == "a.csv"
+    assert store.count("orders") == 0 and store.count("customers") == 3
+
+
+def test_a_bad_cell_in_a_canonical_csv_is_named_by_the_general_path(store, tmp_path):
+    import_file(store, write(tmp_path / "customers.csv", CUSTOMERS), table="customers")
+    bad = ORDERS + "O3,1,C1,2024-03-05,1,10,ten\n"
+    before = store.data_version
+    r = import_file(store, write(tmp_path / "o.csv", bad), table="orders")
+    assert not r.loaded and not r.fast_path
+    assert [(p.kind, p.row, p.column, p.value) for p in r.problems] == [("bad_number", 5, "revenue", "ten")]
+    assert store.count("orders") == 0 and store.data_version == before
+
+
+def test_undo_of_an_import_made_before_rows_carried_their_import_id(store, tmp_path):
+    """Older salesdash kept the keys an import added in _undo_<id>_<table>_new; such an import still undoes."""
+    import_file(store, write(tmp_path / "customers.csv", CUSTOMERS), table="customers")
+    r = import_file(store, write(tmp_path / "a.csv", ORDERS), table="orders")
+    undo = f"_undo_{r.import_id}_orders"
+    with store.transaction() as w:   # put the database in the older layout
+        w.sql(f'CREATE TABLE "{undo}_new" AS SELECT order_id, line FROM orders WHERE _import_id = ?', [r.import_id])
+        w.sql("UPDATE orders SET _import_id = NULL")
+    assert undo_last_import(store).file == "a.csv"
+    assert store.count("orders") == 0 and store.count("customers") == 3
