@@ -260,4 +260,5 @@ def _truths(history: History, plan, book, pipeline, targets, ids: _Ids) -> Truth
         churn_window_days=CHURN_WINDOW_DAYS,
         best_retention_cohort=history.month_date(plan.best_cohort_month),
         stage_median_days=MappingProxyType(dict(zip(schema.OPEN_STAGES, STAGE_MEDIAN_DAYS))),
+        lapsed_customer_ids=tuple(sorted(ids.customer.take(np.flatnonzero(plan.lapsed)))),
     )

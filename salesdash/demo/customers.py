@@ -34,6 +34,13 @@ _MEMBER_RATE = np.array([0.85, 0.35, 0.25, 0.10, 0.05])  # by group, lead last
 
 #: share of bargain hunters recruited by the Double 11 member drive of the best cohort month (truth 10)
 BEST_COHORT_RECRUITS = 0.08
+#: share of bargain hunters who lapse: they stop buying during the history (at least 120 days after their
+#: first order and 200 days before today), buying less and less often before they stop (truth 12)
+LAPSE_SHARE = 0.35
+#: a dormant customer's last order is at least this many days before today
+DORMANT_DAYS = 200
+#: how strongly a lapsing customer's orders thin out: the middle orders are placed at u ** this (u uniform)
+LAPSE_SLOWDOWN = 2.5
 
 # Channels people and companies buy through (indices into reference.CHANNELS); CH06/CH07 are one
 # "distributor" choice, resolved by region.
@@ -60,6 +67,7 @@ class CustomerPlan:
     n_orders, first_day, last_day : how many orders and the days of the first and last (-1 for leads).
     lead_day : the day a lead was recorded (leads only; -1 otherwise).
     recruit : recruited by the member drive of the best cohort month (truth 10).
+    lapsed : a bargain hunter who stopped buying during the history (truth 12).
     concentrated : index of the planted key account.
     best_cohort_month : month index of the best-retaining first-purchase cohort.
     """
@@ -82,6 +90,7 @@ class CustomerPlan:
     preferred_channel: np.ndarray
     name: pd.api.extensions.ExtensionArray = field(repr=False)
     recruit: np.ndarray = field(repr=False, default=None)
+    lapsed: np.ndarray = field(repr=False, default=None)
     concentrated: int = -1
     best_cohort_month: int = -1
 
@@ -130,11 +139,12 @@ def plan_customers(history: History, scale: float, rng: np.random.Generator,
     region_of_city = np.array([ref.REGIONS.index(c.region) for c in ref.CITIES])
     region = region_of_city[city].astype(np.int8)
 
-    n_orders, first_day, last_day = _buying_windows(history, rng, group, density)
+    n_orders, first_day, last_day, lapsed = _buying_windows(history, rng, group, density)
     lead_day = np.where(group == LEAD, rng.integers(0, history.n_days, n), -1).astype(np.int32)
 
     best_month = _best_cohort_month(history)
-    recruit = _plant_best_cohort(history, rng, group, is_company, first_day, last_day, n_orders, best_month)
+    recruit = _plant_best_cohort(history, rng, group, is_company | lapsed, first_day, last_day, n_orders,
+                                 best_month)
 
     is_member = rng.random(n) < _MEMBER_RATE[np.where(group == LEAD, 4, group)]
 
@@ -153,7 +163,7 @@ def plan_customers(history: History, scale: float, rng: np.random.Generator,
         is_company=is_company, group=group, city=city, region=region, n_orders=n_orders,
         first_day=first_day, last_day=last_day, lead_day=lead_day, is_member=is_member, gender=gender,
         birth_year=birth_year, income=income, occupation=occupation, industry=industry,
-        company_size=company_size, preferred_channel=preferred, name=name, recruit=recruit,
+        company_size=company_size, preferred_channel=preferred, name=name, recruit=recruit, lapsed=lapsed,
         best_cohort_month=best_month,
     )
     return _add_key_account(plan, history)
@@ -168,11 +178,12 @@ def _cities(rng: np.random.Generator, is_company: np.ndarray) -> np.ndarray:
 
 
 def _buying_windows(history: History, rng: np.random.Generator, group: np.ndarray,
-                    density: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Orders per customer and the days of the first and last order, by behavioural group.
+                    density: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Orders per customer, the days of the first and last order, and who lapsed, by behavioural group.
 
     First and last orders follow demand; bargain hunters are recruited at a growing pace (six times as
-    many a day at the end of the history as at its start), so new customers keep coming.
+    many a day at the end of the history as at its start), so new customers keep coming, and a share of
+    them lapse (:data:`LAPSE_SHARE`): their last order falls somewhere in the history instead of near today.
     """
     n = len(group)
     cum = cumulative(density)
@@ -189,8 +200,8 @@ def _buying_windows(history: History, rng: np.random.Generator, group: np.ndarra
     # Recency at the end of the history (days since the last order) is what sets the groups apart.
     vip_last = end - rng.integers(2, 26, n)
     bargain_last = end - rng.integers(8, 61, n)
-    occasional_last = end - rng.integers(100, 331, n)
-    dormant_last = sample_in_range(cum, np.zeros(n, np.int64), np.full(n, end - 600), rng.random(n))
+    occasional_last = end - rng.integers(0, 331, n)
+    dormant_last = sample_in_range(cum, np.zeros(n, np.int64), np.full(n, end - DORMANT_DAYS), rng.random(n))
 
     existing = rng.random(n) < 0.65  # long-standing VIPs buy in the first weeks of the history
     vip_first = np.where(existing, rng.integers(0, 91, n),
@@ -198,6 +209,10 @@ def _buying_windows(history: History, rng: np.random.Generator, group: np.ndarra
     bargain_first = sample_in_range(recruiting, np.zeros(n, np.int64), np.full(n, end - 2), rng.random(n))
     newcomer = bargain_first > bargain_last  # recruited in the last weeks: the last order is after the first
     bargain_last = np.where(newcomer, bargain_first + np.floor(rng.random(n) * (end - 1 - bargain_first)),
+                            bargain_last).astype(np.int64)
+    room = (end - 200) - (bargain_first + 120)
+    lapsed = (group == BARGAIN_HUNTER) & (rng.random(n) < LAPSE_SHARE) & (room > 0)
+    bargain_last = np.where(lapsed, bargain_first + 120 + np.floor(rng.random(n) * np.maximum(room, 1)),
                             bargain_last).astype(np.int64)
     # A bargain hunter who started recently has had time for fewer orders (about one a month at most);
     # one who started in the last week has one order so far.
@@ -212,7 +227,7 @@ def _buying_windows(history: History, rng: np.random.Generator, group: np.ndarra
     groups = [group == VIP, group == BARGAIN_HUNTER, group == OCCASIONAL_BIG, group == DORMANT]
     first_day = np.select(groups, [vip_first, bargain_first, occasional_first, dormant_first], -1)
     last_day = np.select(groups, [vip_last, bargain_last, occasional_last, dormant_last], -1)
-    return n_orders, first_day.astype(np.int32), last_day.astype(np.int32)
+    return n_orders, first_day.astype(np.int32), last_day.astype(np.int32), lapsed
 
 
 def _best_cohort_month(history: History) -> int:
@@ -221,12 +236,13 @@ def _best_cohort_month(history: History) -> int:
     return candidates[-1]
 
 
-def _plant_best_cohort(history: History, rng: np.random.Generator, group: np.ndarray, is_company: np.ndarray,
+def _plant_best_cohort(history: History, rng: np.random.Generator, group: np.ndarray, excluded: np.ndarray,
                        first_day: np.ndarray, last_day: np.ndarray, n_orders: np.ndarray,
                        month: int) -> np.ndarray:
     """Truth 10: the member drive of `month` recruits bargain hunters who then buy every month.
 
-    A share of the bargain hunters make their first order in that month and get at least eight orders
+    A share of the bargain hunters (never the `excluded`: companies and those who lapse) make their first
+    order in that month and get at least eight orders
     (one in each of the six months after it is placed by the order book). Everybody else who would have
     started in that month starts a month earlier, so the cohort is the drive's recruits. Updates the
     arrays in place and returns the recruits.
@@ -236,7 +252,7 @@ def _plant_best_cohort(history: History, rng: np.random.Generator, group: np.nda
     single = starts_then & (first_day == last_day)
     first_day[starts_then] -= 31
     last_day[single] -= 31
-    recruit = (group == BARGAIN_HUNTER) & ~is_company & (rng.random(len(group)) < BEST_COHORT_RECRUITS)
+    recruit = (group == BARGAIN_HUNTER) & ~excluded & (rng.random(len(group)) < BEST_COHORT_RECRUITS)
     first_day[recruit] = rng.integers(lo, hi, recruit.sum())
     n_orders[recruit] = np.maximum(n_orders[recruit], 8)
     return recruit

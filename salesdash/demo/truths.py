@@ -1,7 +1,7 @@
 """What the demo company hides on purpose: every planted truth, where it lives and how to recover it.
 
 The demo is a consumer-electronics-and-lifestyle company selling in seven Chinese regions through its own
-stores, an online store, a sales team, two marketplaces, two distributors and solution partners. Eleven
+stores, an online store, a sales team, two marketplaces, two distributors and solution partners. Twelve
 patterns are planted in it so that each analysis page has something real to find, and so tests can check
 that the pages find it. Each entry says what is planted, in which tables, how big it is, and how a test
 (tests/demo/test_truths.py) recovers it from the data alone - never by reading these values back.
@@ -13,14 +13,16 @@ end with today's (partial) month.
    Four groups of buyers (shares of customers with an order, scale 1):
    ``vip`` (12%): 25-45 orders, last order 2-25 days before today, dear models, discount on ~8% of lines;
    ``bargain_hunter`` (34%): 2-20 orders (about one a month at most; recruited at a growing pace, so new
-   customers keep arriving), last order 0-60 days ago, cheap models, discount on ~88% of lines;
-   ``occasional_big`` (26%): 1-5 orders of dear goods at least six months apart, last 100-270 days ago;
-   ``dormant`` (28%): one or two cheap orders, the last more than 600 days ago.
+   customers keep arriving), last order 0-60 days ago - except the third who lapsed (truth 12) -, cheap
+   models, discount on ~88% of lines;
+   ``occasional_big`` (26%): 1-5 orders of dear goods at least six months apart, last 0-330 days ago;
+   ``dormant`` (28%): one or two cheap orders, the last more than 200 days ago (one-off buyers arrive
+   all through the history, so every half-year has some who never come back).
    About 8% of customer records are leads who never ordered (in no group). ``behaviour_group`` maps
    customer_id -> group for every customer with an order.
    Recover: per customer with an order, [log1p(days since last order), log1p(orders), log1p(revenue),
    share of lines with discount > 0]; StandardScaler then KMeans(k=4, n_init=10, random_state=0);
-   adjusted Rand index against ``behaviour_group`` >= 0.8 (0.89-0.96 over scales 0.1-2 and many seeds).
+   adjusted Rand index against ``behaviour_group`` >= 0.8 (0.89-0.94 over scales 0.1-2 and many seeds).
 
 2. One channel wins twice as often as another (opportunities)
    Planned win rate = won / (won + lost): 0.30 for ``fast_channel_id`` (CH08, Solution partners), 0.15
@@ -106,6 +108,18 @@ end with today's (partial) month.
     Recover: median of the differences between consecutive entered_at of the same opportunity, within 2
     days of the planted medians. The funnel over closed deals: 64% reach intent, 61% of those reach
     engaged, 49% of those are won.
+
+12. Customers who lapse (customers, orders)
+    A third of the bargain hunters (``LAPSE_SHARE``; ``lapsed_customer_ids``) stop buying during the history:
+    the last order falls between 120 days after their first and 200 days before today, and their orders
+    thin out before it (the middle orders are placed at u ** 2.5 of their window, u uniform). Everybody
+    else keeps to their group's rhythm, so who churns in a half-year looks alike in every half-year.
+    Recover: the churn model (risk.churn_risk, trained on one half-year and judged on the next) separates
+    churners better than chance (holdout AUC 0.63-0.77 over scales 0.2-1), longer recency raises churn,
+    and the lapsed customers still active in the last year get a churn probability about twice that of
+    the other bargain hunters (medians about 0.6 vs 0.25-0.3). BG/NBD (crm.customer_lifetime_value) sees
+    them drop out: median probability alive about 0.45-0.65 for the lapsed, above 0.95 for the other
+    bargain hunters.
 """
 
 from __future__ import annotations
@@ -160,3 +174,5 @@ class Truths:
     best_retention_cohort: dt.date
     #: 11. median days from entering a stage to entering the next
     stage_median_days: MappingProxyType
+    #: 12. the bargain hunters who stopped buying during the history
+    lapsed_customer_ids: tuple[str, ...]

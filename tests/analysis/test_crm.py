@@ -232,9 +232,11 @@ def test_demo_the_cohort_that_retains_better(demo_store, demo_company):
 
 def test_demo_health_clv_and_report(demo_store, demo_company):
     s = crm.summary(demo_store, Filters())
-    # Truth 1: VIPs and bargain hunters bought within 60 days (active); dormant customers > 540 days ago.
+    # Truth 1: VIPs and bargain hunters bought within 60 days (active) unless they lapsed (truth 12);
+    # dormant customers more than 200 days ago.
     groups = demo_company.truths.behaviour_group
-    assert s.active >= (groups.isin(["vip", "bargain_hunter"])).sum() * 0.95
+    steady = groups.isin(["vip", "bargain_hunter"]) & ~groups.index.isin(demo_company.truths.lapsed_customer_ids)
+    assert s.active >= steady.sum() * 0.95
     assert s.churned >= (groups == "dormant").sum() * 0.95
     cl = crm.customer_lifetime_value(demo_store, Filters())
     # every buying customer is fitted except those whose first purchase is the calibration end (T = 0)
@@ -246,3 +248,17 @@ def test_demo_health_clv_and_report(demo_store, demo_company):
     out = crm.report_json(demo_store, Filters(), None)
     assert set(out["clv_model"]) >= {"r", "alpha", "a", "b", "p", "q", "gamma"}
     assert out["complaint_outcomes"][0]["category"] == demo_company.truths.churn_complaint_category
+
+
+def test_demo_bgnbd_sees_the_lapsed_customers_drop_out(demo_store, demo_company):
+    """Truth 12: bargain hunters who stopped buying have a low probability alive; the others a high one."""
+    cl = crm.customer_lifetime_value(demo_store, Filters())
+    b = cl.bgnbd
+    assert b.a / (b.a + b.b) > 0.01   # the fit sees customers drop out after a purchase
+    tr = demo_company.truths
+    alive = cl.customers.set_index("customer_id")["p_alive"]
+    hunters = tr.behaviour_group[tr.behaviour_group == "bargain_hunter"].index
+    lapsed = alive[alive.index.isin(tr.lapsed_customer_ids)]
+    steady = alive[alive.index.isin(hunters) & ~alive.index.isin(tr.lapsed_customer_ids)]
+    assert len(lapsed) >= 30 and lapsed.median() < 0.7
+    assert steady.median() > 0.9

@@ -206,3 +206,19 @@ def test_demo_risk_parts_compute(demo_store):
     items = risk.risk_matrix(demo_store, ALL, churn=churn, anom=anom)
     assert {i.category for i in items} == set(risk.RISK_CATEGORIES)
     assert all(1 <= i.likelihood <= 5 and 1 <= i.impact <= 5 for i in items)
+
+
+def test_demo_lapsed_customers_are_the_churn_risks(demo_store, demo_company):
+    """Truth 12: the model trained on one half-year separates the next half-year's churners, longer
+    recency raises churn, and the bargain hunters who lapsed score well above those who did not."""
+    churn = risk.churn_risk(demo_store, ALL)
+    assert churn.enough and churn.auc > 0.6
+    drivers = churn.drivers.set_index("feature")["coefficient"]
+    assert drivers["recency_days"] > 0
+    tr = demo_company.truths
+    scored = churn.customers.set_index("customer_id")["churn_probability"]
+    hunters = tr.behaviour_group[tr.behaviour_group == "bargain_hunter"].index
+    lapsed = scored[scored.index.isin(tr.lapsed_customer_ids)]
+    steady = scored[scored.index.isin(hunters) & ~scored.index.isin(tr.lapsed_customer_ids)]
+    assert len(lapsed) >= 20 and len(steady) >= 100
+    assert lapsed.median() > 1.5 * steady.median()
