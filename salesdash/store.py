@@ -412,14 +412,24 @@ class Store:
             [key, text],
         )
 
-    def replace_all(self, frames: dict[str, pd.DataFrame], *, meta: dict[str, str] | None = None) -> None:
-        """Replace the contents of the given tables in one transaction (used by the demo builder)."""
+    def replace_all(self, frames: dict[str, pd.DataFrame], *, meta: dict[str, str] | None = None,
+                    forget_imports: bool = False) -> None:
+        """Replace the contents of the given tables in one transaction (used by the demo builder).
+
+        `forget_imports` also clears the history of imports and what their undo kept: once the data is
+        replaced, undoing an earlier import would put its old rows back into data they never belonged to.
+        """
         with self.transaction() as w:
             for name, frame in frames.items():
                 w.delete_all(name)
                 w.insert(name, frame)
             for k, v in (meta or {}).items():
                 self.set_meta(w, k, v)
+            if forget_imports:
+                for (undo,) in w.sql("SELECT table_name FROM duckdb_tables() WHERE starts_with(table_name, '_undo_')"):
+                    w.sql(f'DROP TABLE "{undo}"')
+                self.ensure_import_log(w)
+                w.sql("DELETE FROM _import_log")
 
     def checkpoint(self) -> None:
         if self._db is not None and not self.read_only:

@@ -180,13 +180,15 @@ def generate(*, scale: float = 1.0, seed: int = 7, today: dt.date | None = None)
 def build(store, *, scale: float = 1.0, seed: int = 7, today: dt.date | None = None) -> DemoCompany:
     """Generate the demo company and replace the store's data with it, in one transaction.
 
-    Saved segmentations (``segment_members``) are cleared: they belonged to the data being replaced.
+    Saved segmentations (``segment_members``) and the history of imports (with what undo kept) are
+    cleared: they belonged to the data being replaced.
     """
     company = generate(scale=scale, seed=seed, today=today)
     frames = dict(company.tables)
     frames["segment_members"] = pd.DataFrame({c: pd.Series(dtype="str")
                                               for c in schema.table("segment_members").column_names})
-    store.replace_all(frames, meta={"source": "demo", "demo_seed": str(seed), "demo_scale": str(scale)})
+    store.replace_all(frames, meta={"source": "demo", "demo_seed": str(seed), "demo_scale": str(scale)},
+                      forget_imports=True)
     return company
 
 

@@ -225,3 +225,16 @@ def test_undo_of_an_import_made_before_rows_carried_their_import_id(store, tmp_p
         w.sql("UPDATE orders SET _import_id = NULL")
     assert undo_last_import(store).file == "a.csv"
     assert store.count("orders") == 0 and store.count("customers") == 3
+
+
+def test_rebuilding_the_demo_forgets_the_imports_it_replaced(store, tmp_path):
+    import datetime as dt
+
+    from salesdash import demo
+
+    import_file(store, write(tmp_path / "customers.csv", CUSTOMERS), table="customers")
+    assert len(import_history(store)) == 1
+    demo.build(store, scale=0.05, seed=1, today=dt.date(2026, 11, 29))
+    assert import_history(store).empty
+    assert undo_last_import(store) is None          # nothing to put back into the demo's data
+    assert not [t for t in store.con.list_tables() if t.startswith("_undo_")]
