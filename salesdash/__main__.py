@@ -1,4 +1,4 @@
-"""``python -m salesdash COMMAND``: demo, report, bench, import, profile, export, schema.
+"""``python -m salesdash COMMAND``: demo, report, bench, import, profile, export, schema, serve.
 
 Each command lives in its own module with ``register(subparsers)``; the module sets ``func`` on its parser.
 A command returns an exit status. Expected failures raise :class:`salesdash.cli.CliError` and are printed
@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "salesdash.cli.bench",
     "salesdash.cli.schema_doc",
     "salesdash.cli.ingest",
+    "salesdash.cli.serve",
 )
 
 
@@ -34,7 +35,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     warnings.filterwarnings("ignore", message=".*fetch_arrow_table.*")
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, unknown = parser.parse_known_args(argv)
+    if args.command == "serve":   # everything after `serve` belongs to `streamlit run`
+        args.streamlit_args = unknown + list(args.streamlit_args)
+    elif unknown:
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     try:
         return int(args.func(args) or 0)
     except CliError as e:

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -32,7 +33,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def demo_db(tmp_path_factory):
     from salesdash import demo
     from salesdash.store import Store
 
@@ -40,10 +41,16 @@ def server(tmp_path_factory):
     store = Store(db)
     demo.build(store, scale=0.2, seed=7)
     store.close()  # the server process must be the only one holding the file
+    return db
+
+
+@contextmanager
+def _serve(db: Path):
+    """A fresh server started the way `make run` starts it (`python -m salesdash serve`)."""
     port = _free_port()
     env = {**os.environ, "SALESDASH_DB": str(db), "PYTHONWARNINGS": "ignore"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
+        [sys.executable, "-m", "salesdash", "serve", "--server.headless", "true",
          "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
          "--server.fileWatcherType", "none"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -59,12 +66,20 @@ def server(tmp_path_factory):
     else:
         proc.kill()
         pytest.fail("streamlit did not start:\n" + (proc.stdout.read() if proc.stdout else ""))
-    yield base
-    proc.terminate()
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="module")
+def server(demo_db):
+    with _serve(demo_db) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
@@ -125,3 +140,24 @@ def test_overview_language_and_every_page(server, browser, tmp_path):
         assert "lang=zh" in page.url, f"the language was lost on {href}"
     page.screenshot(path=str(tmp_path / "last-page-zh.png"), full_page=True)
     assert not console_errors, console_errors
+
+
+def test_a_link_to_a_page_opens_that_page_on_a_fresh_server(demo_db, browser, tmp_path):
+    """The first visitor of a just-started server follows a shared link: the page and its filters open,
+    with no "Page not found" dialog (Streamlit's legacy pages/ mode would otherwise take the first session)."""
+    db = tmp_path / "fresh.duckdb"   # the module's server holds a lock on demo_db
+    shutil.copy(demo_db, db)
+    with _serve(db) as base:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        console_errors: list[str] = []
+        page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: console_errors.append(str(e)))
+        page.goto(f"{base}/sales-risk?lang=zh&regions=east", wait_until="domcontentloaded")
+        _wait_ready(page, charts=1)
+        assert page.get_by_role("heading", name="销售风险管理").count() >= 1
+        assert page.get_by_text("Page not found").count() == 0
+        assert "regions=east" in page.url and "lang=zh" in page.url
+        assert page.locator('[data-testid="stException"]').count() == 0
+        # Streamlit's client first probes /<page>/_stcore/... for a base path; those 404s are its own.
+        ours = [e for e in console_errors if "404" not in e]
+        assert not ours, console_errors
