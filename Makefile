@@ -30,7 +30,7 @@ demo: $(STAMP)
 	$(PY) -m salesdash demo --db $(DB)
 
 run: $(STAMP) $(DB)
-	SALESDASH_DB=$(DB) $(PY) -m salesdash serve --browser.gatherUsageStats false
+	SALESDASH_DB=$(DB) $(PY) -m salesdash serve
 
 test: $(STAMP) chromium
 	$(PY) -m pytest

@@ -67,7 +67,8 @@ with left, guarded():
 with right, guarded():
     by_channel = cached(overview.revenue_by, f, by="channel")
     by_channel["label"] = [label("channel_name", n) for n in by_channel["name"]]
-    chart(charts.bar(by_channel, x="label", y="revenue", color="kind", title=t("overview.by_channel"),
+    by_channel["kind_label"] = [label("channel_kind", k) for k in by_channel["kind"]]
+    chart(charts.bar(by_channel, x="label", y="revenue", color="kind_label", title=t("overview.by_channel"),
                      y_title=t("chart.revenue"), secondary=("gross_margin", t("chart.gross_margin")),
                      secondary_format=".0%"), key="overview.by_channel")
 

@@ -78,3 +78,12 @@ def test_schema_doc_lists_every_table():
     out = salesdash("schema").stdout
     for name in schema.TABLES:
         assert f"## {name}:" in out
+
+
+def test_serve_passes_options_to_streamlit_and_adds_only_missing_defaults():
+    from salesdash.cli.serve import streamlit_options
+
+    assert streamlit_options(["--server.port", "8502"]) == [
+        "--server.port", "8502", "--client.toolbarMode", "viewer", "--browser.gatherUsageStats", "false"]
+    assert streamlit_options(["--client.toolbarMode=developer", "--browser.gatherUsageStats", "true"]) == [
+        "--client.toolbarMode=developer", "--browser.gatherUsageStats", "true"]

@@ -114,16 +114,17 @@ def bar(
     secondary: tuple[str, str] | None = None,
     secondary_format: str | None = None,
 ) -> go.Figure:
-    """A bar chart of `y` by the category `x`, optionally coloured by a column and with a second measure
-    (column, legend name) drawn as markers on a right-hand axis."""
-    colors = None
-    if color is not None:
-        keys = list(dict.fromkeys(df[color]))
-        cmap = {k: PALETTE[i % len(PALETTE)] for i, k in enumerate(keys)}
-        colors = [cmap[v] for v in df[color]]
-    kw = dict(y=df[x], x=df[y], orientation="h") if horizontal else dict(x=df[x], y=df[y])
-    fig = go.Figure(go.Bar(**kw, marker_color=colors, name=y_title or y,
-                           texttemplate=f"%{{{'x' if horizontal else 'y'}:{text_format}}}" if text_format else None))
+    """A bar chart of `y` by the category `x`, optionally coloured by a column (its values, already
+    translated, name the legend entries) and with a second measure (column, legend name) drawn as markers
+    on a right-hand axis. Categories keep the frame's order."""
+    groups = [(None, df)] if color is None else [(k, df[df[color] == k]) for k in dict.fromkeys(df[color])]
+    template = f"%{{{'x' if horizontal else 'y'}:{text_format}}}" if text_format else None
+    fig = go.Figure()
+    for i, (key, part) in enumerate(groups):
+        kw = dict(y=part[x], x=part[y], orientation="h") if horizontal else dict(x=part[x], y=part[y])
+        fig.add_trace(go.Bar(**kw, name=str(key) if key is not None else (y_title or y),
+                             marker_color=PALETTE[i % len(PALETTE)], texttemplate=template))
+    categories = dict(categoryorder="array", categoryarray=list(df[x]))
     if secondary is not None and not horizontal:
         col, name = secondary
         fig.add_trace(go.Scatter(x=df[x], y=df[col], name=name, mode="markers", yaxis="y2",
@@ -131,10 +132,10 @@ def bar(
         fig.update_layout(yaxis2=dict(overlaying="y", side="right", tickformat=secondary_format, showgrid=False,
                                       title_text=name))
     if horizontal:
-        fig.update_yaxes(autorange="reversed", title_text=x_title)
-        fig.update_xaxes(title_text=y_title)
+        fig.update_layout(yaxis=dict(autorange="reversed", title_text=x_title, **categories),
+                          xaxis_title_text=y_title)
     else:
-        fig.update_xaxes(title_text=x_title)
-        fig.update_yaxes(title_text=y_title)
-    fig.update_layout(showlegend=secondary is not None)
+        fig.update_layout(xaxis=dict(title_text=x_title, **categories), yaxis_title_text=y_title)
+    fig.update_layout(showlegend=secondary is not None or len(groups) > 1,
+                      barmode="overlay" if len(groups) > 1 else None)
     return themed(fig, title=title)

@@ -29,12 +29,24 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
+#: Options set unless given: the toolbar offers a viewer's menu (no "Deploy" button), and no usage
+#: statistics leave the machine (the app serves company data, often on machines without internet).
+DEFAULTS = {"--client.toolbarMode": "viewer", "--browser.gatherUsageStats": "false"}
+
+
+def streamlit_options(given: list[str]) -> list[str]:
+    """`given` plus each of :data:`DEFAULTS` it does not set (as ``--opt value`` or ``--opt=value``)."""
+    named = {a.split("=", 1)[0] for a in given if a.startswith("--")}
+    extra = [part for opt, value in DEFAULTS.items() if opt not in named for part in (opt, value)]
+    return [*given, *extra]
+
+
 def run(args: argparse.Namespace) -> int:
     from streamlit.runtime.pages_manager import PagesManager
     from streamlit.web import cli as streamlit_cli
 
     PagesManager.uses_pages_directory = False   # internal flag (Streamlit 1.67): see the module docstring
-    sys.argv = ["streamlit", "run", str(PROJECT_ROOT / "app.py"), *args.streamlit_args]
+    sys.argv = ["streamlit", "run", str(PROJECT_ROOT / "app.py"), *streamlit_options(list(args.streamlit_args))]
     try:
         streamlit_cli.main()
     except SystemExit as e:   # click ends with SystemExit; hand its status back

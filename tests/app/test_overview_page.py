@@ -24,6 +24,13 @@ def test_overview_renders_kpis_and_charts(run_app, lang):
     specs = chart_specs(at)
     assert len(specs) == 3
     assert all(trace.get("x") or trace.get("y") for spec in specs for trace in spec["data"])
+    # The channel chart says what its colours and its right-hand axis are, in the page's language.
+    channel = specs[2]
+    names = [trace.get("name") for trace in channel["data"]]
+    margin = "毛利率" if lang == "zh" else "Gross margin"
+    assert names == (["直销", "分销", margin] if lang == "zh" else ["Direct", "Indirect", margin])
+    assert channel["layout"]["yaxis2"]["title"]["text"] == margin
+    assert channel["layout"]["yaxis"]["title"]["text"] == ("销售额" if lang == "zh" else "Revenue")
 
 
 def test_filters_go_to_the_url_and_back(run_app):

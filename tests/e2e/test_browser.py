@@ -156,6 +156,7 @@ def test_a_link_to_a_page_opens_that_page_on_a_fresh_server(demo_db, browser, tm
         _wait_ready(page, charts=1)
         assert page.get_by_role("heading", name="销售风险管理").count() >= 1
         assert page.get_by_text("Page not found").count() == 0
+        assert page.get_by_text("Deploy", exact=True).count() == 0   # a viewer's toolbar
         assert "regions=east" in page.url and "lang=zh" in page.url
         assert page.locator('[data-testid="stException"]').count() == 0
         # Streamlit's client first probes /<page>/_stcore/... for a base path; those 404s are its own.
