@@ -1,7 +1,5 @@
 """Funnel and pipeline (销售漏斗管理). Thin: read the Filters, call salesdash, render."""
 
-import datetime as dt
-
 import pandas as pd
 import streamlit as st
 
@@ -184,6 +182,7 @@ with tabs[1], guarded():
         options = list(tab["group"])
         default = options[: min(3, len(options))]
         picked = st.multiselect(t("funnel.groups"), options, default=default, key=f"funnel.groups.{by}",
+                                placeholder=t("common.choose"),
                                 format_func=lambda g: names.get(g, str(g)), max_selections=6)
         if picked:
             split = cached(F.stage_funnel, f, by=by)

@@ -7,8 +7,8 @@ from salesdash.analysis import market
 from salesdash.charts import market as mcharts
 from salesdash.i18n import label, t
 from salesdash.metrics import format_value, metric
-from salesdash.ui import (KpiCard, cached, chart, definitions, downloads, empty_state, guarded, keep, kpi_row,
-                          lang_key, not_enough, page_start, table)
+from salesdash.ui import (KpiCard, cached, chart, definitions, downloads, empty_state, guarded, kpi_row, not_enough,
+                          page_start, pick, table)
 
 ctx = page_start("market.title")
 f = ctx.filters
@@ -26,20 +26,6 @@ def group_label(dim: str, code) -> str:
 
 def dim_label(dim: str) -> str:
     return t(f"market.dim.{dim}")
-
-
-def pick(widget, text: str, options, name: str, default, **kw):
-    """A select widget whose option labels are translated: one key per language (see ui.lang_key), the
-    value kept under `name`; a remembered value no longer among the options falls back to `default`."""
-    key = lang_key(name)
-    options = list(options)
-    value = st.session_state.get(key, default)
-    if isinstance(value, list):
-        value = [v for v in value if v in options]
-    elif value not in options:
-        value = default
-    st.session_state[key] = value
-    return keep(name, widget(text, options, key=key, **kw))
 
 
 def test_line(res: market.GroupTest) -> None:
@@ -120,9 +106,11 @@ with tab_demand:
         c1, c2 = st.columns(2)
         dims = pick(c1.multiselect, t("market.target_dims"), [d for d in market.GROUP_DIMENSIONS if d != "category"],
                     "market.target_dims", ["age_band", "occupation"], format_func=dim_label, max_selections=3)
-        cats = [None] + sorted({c for c in s.prices["category"]}) if not s.prices.empty else [None]
-        category = pick(c2.selectbox, t("market.category"), cats, "market.target_category", None,
-                        format_func=lambda c: t("common.all") if c is None else label("category", c))
+        # "all" rather than None: a selectbox holding None shows its placeholder instead of the option
+        cats = ["all"] + sorted({c for c in s.prices["category"]}) if not s.prices.empty else ["all"]
+        category = pick(c2.selectbox, t("market.category"), cats, "market.target_category", "all",
+                        format_func=lambda c: t("common.all") if c == "all" else label("category", c))
+        category = None if category == "all" else category
         with guarded():
             if not dims:
                 st.info(t("market.pick_dims"))
@@ -173,8 +161,9 @@ with tab_price:
         category = pick(c1.selectbox, t("market.category"), cats, "market.price_category", cats[0],
                         format_func=lambda c: label("category", c))
         seg_by = pick(c2.selectbox, t("market.segment_by"),
-                      [None] + [d for d in market.GROUP_DIMENSIONS if d != "category"], "market.price_by", None,
-                      format_func=lambda d: t("common.all") if d is None else dim_label(d))
+                      ["all"] + [d for d in market.GROUP_DIMENSIONS if d != "category"], "market.price_by", "all",
+                      format_func=lambda d: t("common.all") if d == "all" else dim_label(d))
+        seg_by = None if seg_by == "all" else seg_by
         group = None
         if seg_by is not None:
             options = cached(market.demand_by_group, f, by=seg_by, min_respondents=1)["group"].tolist()

@@ -9,8 +9,8 @@ from salesdash.analysis import presale
 from salesdash.charts import presale as pcharts
 from salesdash.i18n import label, t
 from salesdash.metrics import format_value, metric
-from salesdash.ui import (KpiCard, cached, chart, definitions, downloads, empty_state, guarded, keep, kpi_row,
-                          lang_key, not_enough, page_start, table)
+from salesdash.ui import (KpiCard, cached, chart, definitions, downloads, empty_state, guarded, kpi_row, not_enough,
+                          page_start, pick, table)
 
 ctx = page_start("presale.title")
 f = ctx.filters
@@ -30,20 +30,6 @@ def type_label(code) -> str:
 
 def pct(key: str, v) -> str:
     return format_value(key, v)
-
-
-def pick(widget, text: str, options, name: str, default, **kw):
-    """A select widget whose option labels are translated: one key per language (see ui.lang_key), the
-    value kept under `name`; a remembered value no longer among the options falls back to `default`."""
-    key = lang_key(name)
-    options = list(options)
-    value = st.session_state.get(key, default)
-    if isinstance(value, list):
-        value = [v for v in value if v in options]
-    elif value not in options:
-        value = default
-    st.session_state[key] = value
-    return keep(name, widget(text, options, key=key, **kw))
 
 
 names = dict(zip(camps["campaign_id"], camps["name"].fillna(camps["campaign_id"])))
@@ -102,6 +88,7 @@ with tab_camp:
     with guarded():
         latest = list(camps["campaign_id"][:6])
         chosen = st.multiselect(t("presale.curve_campaigns"), list(camps["campaign_id"]), default=latest,
+                                placeholder=t("common.choose"),
                                 key="presale.curve_campaigns", format_func=lambda c: names.get(c, c))
         if chosen:
             curves = cached(presale.reservation_curves, f, campaign_ids=tuple(chosen))

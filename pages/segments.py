@@ -8,8 +8,8 @@ from salesdash.analysis import clustering, rfm, segments
 from salesdash.charts import segments as seg_charts
 from salesdash.i18n import label, t
 from salesdash.metrics import format_value, metric
-from salesdash.ui import (KpiCard, cached, chart, definitions, downloads, empty_state, guarded, keep, kpi_row,
-                          lang_key, not_enough, page_start, table)
+from salesdash.ui import (KpiCard, cached, chart, definitions, downloads, empty_state, guarded, kpi_row, not_enough,
+                          page_start, pick, table)
 
 ctx = page_start("segments.title")
 f = ctx.filters
@@ -64,14 +64,6 @@ def code_label(criterion: str, value) -> str:
     if criterion == "category_preference":
         return label("category", value)
     return label(criterion, value)
-
-
-def pick(widget, text: str, options, name: str, default, **kw):
-    """A select widget with translated option labels: one key per language, value kept under `name`."""
-    key = lang_key(name)
-    if key not in st.session_state:
-        st.session_state[key] = default
-    return keep(name, widget(text, options, key=key, **kw))
 
 
 def money(v) -> str:

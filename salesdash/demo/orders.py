@@ -27,10 +27,10 @@ import numpy as np
 import pandas as pd
 
 from salesdash.demo import reference as ref
-from salesdash.demo import customers
 from salesdash.demo._common import History, choice_by_weight, sample_in_range, take
 from salesdash.demo.customers import (
     BARGAIN_HUNTER,
+    LAPSE_SLOWDOWN,
     OCCASIONAL_BIG,
     CustomerPlan,
     cumulative,
@@ -353,7 +353,7 @@ def _date_middle_orders(plan: CustomerPlan, history: History, density: np.ndarra
     low = np.where(plan.group[who] == OCCASIONAL_BIG, np.minimum(low + 181, high), low)
     u = rng.random(len(who))
     # a lapsing customer buys less and less often before the last order (truth 12)
-    u = np.where(plan.lapsed[who], u ** customers.LAPSE_SLOWDOWN, u)
+    u = np.where(plan.lapsed[who], u ** LAPSE_SLOWDOWN, u)
     swap_u = rng.random(len(draft.line_order))
 
     changing = np.isin(draft.line_product, _MODEL_CHANGES)

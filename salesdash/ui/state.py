@@ -103,6 +103,26 @@ def keep(name: str, value):
     return value
 
 
+def pick(widget, text: str, options, name: str, default, **kw):
+    """A select widget whose option labels are translated: one key per language (see :func:`lang_key`),
+    the value kept under `name`; a remembered value no longer among the options falls back to `default`.
+
+    `widget` is ``st.selectbox``, ``st.multiselect``, ``st.radio``... (or a column's); the placeholder of a
+    select box is translated too.
+    """
+    key = lang_key(name)
+    options = list(options)
+    value = st.session_state.get(key, default)
+    if isinstance(value, list):
+        value = [v for v in value if v in options]
+    elif value not in options:
+        value = default
+    st.session_state[key] = value
+    if getattr(widget, "__name__", "") in ("selectbox", "multiselect"):
+        kw.setdefault("placeholder", t("common.choose"))
+    return keep(name, widget(text, options, key=key, **kw))
+
+
 def _window_for(preset: str, lo: dt.date, hi: dt.date) -> tuple[dt.date | None, dt.date | None]:
     """The window a period preset means, anchored at the end of the data (not today)."""
     if preset == "all":

@@ -101,6 +101,11 @@ def assert_clean(at: AppTest, lang: str) -> None:
     assert at.title, "the page has no title"
     if lang == "zh":
         assert HAN.search(at.title[0].value), at.title[0].value
+    # An empty select widget shows its placeholder; without one Streamlit shows its own English
+    # "Choose an option". A multiselect can always be emptied; a selectbox is empty when it holds None.
+    untranslated = [e.label for e in [*at.multiselect, *[b for b in at.selectbox if b.value is None]]
+                    if not e.proto.placeholder]
+    assert not untranslated, untranslated
 
 
 def chart_specs(at: AppTest) -> list[dict]:

@@ -5,6 +5,7 @@ TEXTS = {
     "app.tagline": ("Presale and sales management analytics", "预售与销售管理分析"),
     "common.none": ("(none)", "（无）"),
     "common.all": ("All", "全部"),
+    "common.choose": ("Choose…", "请选择…"),
     "common.language": ("Language", "语言"),
     "common.definition": ("Definition", "定义"),
     "common.definitions": ("Definitions of the figures on this page", "本页指标定义"),
