@@ -36,6 +36,18 @@ def group_label(by: str, code, name) -> str:
     return label(_KINDS[by], code)
 
 
+def deal_view(deals: pd.DataFrame) -> pd.DataFrame:
+    """A table of deals as a person reads it: codes through their labels, column titles translated."""
+    shown = {
+        "stage": stage_name, "status": lambda x: t(f"funnel.status.{x}"),
+        "channel": lambda x: label("channel_name", x), "team": lambda x: label("team", x),
+        "source": lambda x: label("source", x), "lost_reason": lambda x: label("lost_reason", x),
+    }
+    view = deals.assign(**{c: [fn(x) if isinstance(x, str) else "" for x in deals[c]]
+                           for c, fn in shown.items() if c in deals.columns})
+    return view.rename(columns=lambda c: t(f"funnel.col.{c}"))
+
+
 def pct(v) -> str:
     return format_value("ratio", None if v is None or v != v else float(v))
 
@@ -135,10 +147,7 @@ with tabs[0], guarded():
     else:
         if len(deals) >= F.MAX_DEALS:
             st.caption(t("funnel.cut", n=F.MAX_DEALS))
-        view = deals.assign(stage=[stage_name(x) for x in deals["stage"]],
-                            status=[t(f"funnel.status.{x}") for x in deals["status"]],
-                            channel=[label("channel_name", x) for x in deals["channel"]])
-        table(view.rename(columns=lambda c: t(f"funnel.col.{c}")), key="funnel.deals")
+        table(deal_view(deals), key="funnel.deals")
         downloads(deals, name=f"deals_{stage}", key="funnel.deals_download")
 
 # ---------------------------------------------------------------------------------------------------- compare
@@ -234,17 +243,13 @@ with tabs[2], guarded():
         if stale.empty:
             st.info(t("funnel.no_stale"))
         else:
-            view = stale.assign(stage=[stage_name(x) for x in stale["stage"]],
-                                channel=[label("channel_name", x) for x in stale["channel"]])
-            table(view.rename(columns=lambda c: t(f"funnel.col.{c}")), key="funnel.stale")
+            table(deal_view(stale), key="funnel.stale")
             downloads(stale, name="stale_deals", key="funnel.stale_download")
     slipping = cached(F.slipping_deals, f)
     st.subheader(t("funnel.slipping_header", n=len(slipping)))
     st.caption(t("funnel.slipping_hint"))
     if not slipping.empty:
-        view = slipping.assign(stage=[stage_name(x) for x in slipping["stage"]],
-                               channel=[label("channel_name", x) for x in slipping["channel"]])
-        table(view.rename(columns=lambda c: t(f"funnel.col.{c}")), key="funnel.slipping")
+        table(deal_view(slipping), key="funnel.slipping")
         downloads(slipping, name="slipping_deals", key="funnel.slipping_download")
 
 # ---------------------------------------------------------------------------------------------------- cohorts
@@ -379,9 +384,7 @@ with tabs[6], guarded():
         st.subheader(t("funnel.scored_header", n=len(scored)))
         cols = ["rank", "opportunity_id", "customer", "rep", "channel", "stage", "amount", "days_in_stage",
                 "crm_probability", "stage_probability", "model_probability", "expected_value"]
-        view = scored[cols].assign(stage=[stage_name(x) for x in scored["stage"]],
-                                   channel=[label("channel_name", x) for x in scored["channel"]])
-        table(view.rename(columns=lambda c: t(f"funnel.col.{c}")), key="funnel.scored",
+        table(deal_view(scored[cols]), key="funnel.scored",
               column_config={t(f"funnel.col.{c}"): st.column_config.ProgressColumn(
                   t(f"funnel.col.{c}"), min_value=0.0, max_value=1.0, format="percent")
                   for c in ("crm_probability", "stage_probability", "model_probability")})

@@ -82,8 +82,12 @@ with tab_camp:
                                           "cancelled": label("reservation_status", "cancelled"),
                                           "refunds": label("reservation_status", "refunded")}),
               key="presale.outcomes")
-        chart(pcharts.roi_bars(ordered.iloc[::-1].assign(type_label=[type_label(x) for x in ordered["type"][::-1]]),
-                               label="name", color="type_label", title=t("presale.roi_chart"),
+        # A running campaign has spent its budget but not yet collected its final payments: say so.
+        roi_rows = ordered.iloc[::-1].assign(
+            type_label=[type_label(x) for x in ordered["type"][::-1]],
+            roi_label=[n if st_ != "running" else f"{n} ({t('presale.status.running')})"
+                       for n, st_ in zip(ordered["name"][::-1], ordered["status"][::-1])])
+        chart(pcharts.roi_bars(roi_rows, label="roi_label", color="type_label", title=t("presale.roi_chart"),
                                x_title=metric("presale_roi").label), key="presale.roi_chart")
     with guarded():
         latest = list(camps["campaign_id"][:6])

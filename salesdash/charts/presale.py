@@ -122,7 +122,4 @@ def roi_bars(df: pd.DataFrame, *, label: str, title: str, x_title: str, color: s
     fig.add_vline(x=0, line=dict(color="#999999", width=1))
     fig.update_xaxes(title_text=x_title, tickformat=".1f", ticksuffix="×")
     fig.update_yaxes(categoryorder="array", categoryarray=list(df[label]), autorange="reversed")
-    height = max(300, 24 * len(df) + 150)
-    themed(fig, title=title, height=height)
-    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-60 / height, xanchor="left", x=0))
-    return fig
+    return themed(fig, title=title, height=max(300, 24 * len(df) + 150))   # legend above: the axis title is below

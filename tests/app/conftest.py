@@ -101,11 +101,42 @@ def assert_clean(at: AppTest, lang: str) -> None:
     assert at.title, "the page has no title"
     if lang == "zh":
         assert HAN.search(at.title[0].value), at.title[0].value
+    if lang == "zh":
+        raw = [f"{code!r} in {where}" for where, code in _raw_codes(at)]
+        assert not raw, raw
     # An empty select widget shows its placeholder; without one Streamlit shows its own English
     # "Choose an option". A multiselect can always be emptied; a selectbox is empty when it holds None.
     untranslated = [e.label for e in [*at.multiselect, *[b for b in at.selectbox if b.value is None]]
                     if not e.proto.placeholder]
     assert not untranslated, untranslated
+
+
+def _data_codes() -> dict[str, str]:
+    """Codes of the data (``trade_show``, ``East``, ...) that have a Chinese label, -> their label key."""
+    from salesdash.i18n import catalog
+
+    data_kinds = {k.split(".", 1)[0] for k in catalog() if k.startswith(("source.", "stage.", "region."))}
+    data_kinds |= {"activity_outcome", "activity_type", "campaign_type", "category", "channel_kind",
+                   "channel_type", "complaint_category", "complaint_status", "customer_kind", "feedback_channel",
+                   "gender", "income_band", "industry", "lost_reason", "occupation", "reservation_status",
+                   "severity", "status", "target_segment", "team", "company_size"}
+    return {key.split(".", 1)[1]: key for key, (en, zh) in catalog().items()
+            if key.split(".", 1)[0] in data_kinds and zh != key.split(".", 1)[1]}
+
+
+def _raw_codes(at: AppTest) -> list[tuple[str, str]]:
+    """(table, code) for every cell of a shown table that is a data code with a Chinese label: on a Chinese
+    page it should have been shown through ``label``."""
+    codes = _data_codes()
+    found = []
+    for df in at.dataframe:
+        frame = df.value
+        for col in frame.columns:
+            values = frame[col]
+            if values.dtype == object or str(values.dtype).startswith(("string", "str")):
+                hits = sorted({v for v in values.dropna().unique() if isinstance(v, str) and v in codes})
+                found += [(f"column {col!r}", v) for v in hits[:3]]
+    return found
 
 
 def chart_specs(at: AppTest) -> list[dict]:
