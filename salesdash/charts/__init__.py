@@ -129,8 +129,8 @@ def bar(
         col, name = secondary
         fig.add_trace(go.Scatter(x=df[x], y=df[col], name=name, mode="markers", yaxis="y2",
                                  marker=dict(size=10, symbol="diamond", color="#333333")))
-        fig.update_layout(yaxis2=dict(overlaying="y", side="right", tickformat=secondary_format, showgrid=False,
-                                      title_text=name))
+        # no axis title: beside another chart it would read as that chart's; the legend names the markers
+        fig.update_layout(yaxis2=dict(overlaying="y", side="right", tickformat=secondary_format, showgrid=False))
     if horizontal:
         fig.update_layout(yaxis=dict(autorange="reversed", title_text=x_title, **categories),
                           xaxis_title_text=y_title)
