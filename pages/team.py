@@ -30,7 +30,9 @@ if s.attainment_p25 is not None:
     spread_note = t("team.spread_note", low=format_value("ratio", s.attainment_p25),
                     high=format_value("ratio", s.attainment_p75))
 pace_note = None
-if p is not None and p.enough and p.target:
+if p is not None and p.enough and p.target and p.remaining_days == 0:
+    pace_note = t("team.pace_done")   # nothing left to project: an interval would be a point
+elif p is not None and p.enough and p.target:
     pace_note = t("team.pace_note", low=format_value("ratio", p.low_attainment),
                   high=format_value("ratio", p.high_attainment), level=format_value("ratio", p.level, digits=0))
 kpi_row([

@@ -76,3 +76,11 @@ def test_team_filter_and_group_switch(open_page):
 
 def test_the_page_is_in_the_navigation():
     assert '"pages/team.py"' in (ROOT / "app.py").read_text(encoding="utf-8")
+
+
+def test_pace_at_the_end_of_its_period_says_so_instead_of_a_zero_width_interval(open_page):
+    at = open_page("pages/team.py", query={"start": "2026-01-01", "end": "2026-10-31"})
+    assert_clean(at, "en")
+    cards = [m for m in at.metric if m.label == "Projected attainment"]
+    assert cards and all("the period ends today" in m.proto.delta_description for m in cards)
+    assert not any("interval" in m.proto.delta_description for m in cards)

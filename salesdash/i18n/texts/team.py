@@ -6,6 +6,7 @@ TEXTS = {
     "team.caption": ("Targets against actuals, the rep scorecard, pace, activity and ramp-up for {window}.",
                      "{window} 的目标与实际、代表评分、进度、活动与新人成长。"),
     "team.spread_note": ("middle half {low} – {high}", "中间一半 {low} – {high}"),
+    "team.pace_done": ("the period ends today: this is the attainment so far", "本期今日结束：即截至目前的达成率"),
     "team.pace_note": ("{low} – {high} ({level} interval)", "{low} – {high}（{level} 区间）"),
     "team.tab.targets": ("Targets and actuals", "目标与实际"),
     "team.tab.leaderboard": ("Leaderboard", "排行榜"),
