@@ -118,10 +118,13 @@ with guarded():
             not_enough(t("forecast.no_closed"))
         st.caption(t("forecast.pipeline_caption", start=p.quarter_start.isoformat(), end=p.quarter_end.isoformat(),
                      as_of=p.as_of.isoformat(), overdue=int(p.deals["overdue"].sum()) if not p.deals.empty else 0,
-                     closed=p.win_rates.closed) + " " + t("forecast.switch_win_model"))
+                     closed=p.win_rates.closed) + " " + t("forecast.switch_win_model") + " "
+                   + t(f"forecast.run_rate_caption.{p.run_rate_basis}",
+                       share=format_value("ratio", p.deal_share) if p.deal_share is not None else "—"))
         kpi_row([
             KpiCard("forecast_booked", p.booked),
             KpiCard("forecast_weighted_pipeline", p.weighted_pipeline),
+            KpiCard("forecast_run_rate", p.run_rate),
             KpiCard("forecast_quarter_forecast", p.forecast, target=p.target),
             KpiCard("forecast_gap", p.gap),
             KpiCard("forecast_quarter_target", p.target),
@@ -133,6 +136,7 @@ with guarded():
         with left:
             steps = pd.DataFrame([
                 {"name": t("forecast.step.booked"), "value": p.booked, "kind": "booked"},
+                {"name": t("forecast.step.run_rate"), "value": p.booked + p.run_rate, "kind": "booked"},
                 {"name": t("forecast.category.commit"), "value": p.commit, "kind": "category"},
                 {"name": t("forecast.category.best_case"), "value": p.best_case, "kind": "category"},
                 {"name": t("forecast.category.pipeline"), "value": p.pipeline, "kind": "category"},
@@ -164,6 +168,7 @@ with guarded():
 
 definitions(["forecast_next_month", "forecast_horizon_total", "forecast_next_month_orders",
              "forecast_horizon_total_orders", "forecast_mape", "forecast_mase", "forecast_naive_mape",
-             "forecast_seasonal_naive_mape", "forecast_booked", "forecast_weighted_pipeline",
+             "forecast_seasonal_naive_mape", "forecast_booked", "forecast_weighted_pipeline", "forecast_run_rate",
+             "forecast_deal_share",
              "forecast_quarter_forecast", "forecast_quarter_target", "forecast_gap", "forecast_commit",
              "forecast_best_case", "forecast_pipeline_total", "forecast_stage_win_rate"])

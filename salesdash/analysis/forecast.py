@@ -34,6 +34,7 @@ import ibis
 import numpy as np
 import pandas as pd
 
+from salesdash.analysis.overview import deal_share
 from salesdash.filters import Filters, apply
 from salesdash.schema import OPEN_STAGES, STAGES
 from salesdash.store import Store
@@ -601,10 +602,17 @@ class PipelineForecast:
     booked : revenue of orders from the quarter start to the as-of day.
     target : the quarter's targets (None when there are none).
     weighted_pipeline : sum over open deals expected to close this quarter of amount x P(won | stage).
-    forecast : booked + weighted_pipeline.
+    deal_share : the share of order revenue that came through won deals over the year before the as-of
+        day (won amount closed then ÷ order revenue, at most 1; None without revenue).
+    run_rate : the revenue expected over the rest of the quarter from orders that do not come through deals
+        (store, online and other run-rate business): (1 − deal_share) × the revenue expected over the
+        remaining days. That expectation is the monthly revenue forecast, pro rata to the remaining days of
+        each month (``run_rate_basis`` "forecast"), or, when the history is too short for it, the mean daily
+        revenue of the last 90 days × the remaining days ("trailing_90_days"); "none" when no day remains.
+    forecast : booked + weighted_pipeline + run_rate.
     gap : target - forecast (positive: short of target; None without a target).
-    commit, best_case, pipeline : booked + unweighted amounts of the deals in the category and above
-        (commit: P(won) >= commit_threshold; best case adds P >= best_case_threshold; pipeline: all).
+    commit, best_case, pipeline : booked + run_rate + unweighted amounts of the deals in the category and
+        above (commit: P(won) >= commit_threshold; best case adds P >= best_case_threshold; pipeline: all).
     deals : columns opportunity_id, customer_id, rep_id, stage, amount, expected_close_date, overdue
         (expected close already passed, still open), win_probability, expected_value, category.
     win_rates : the fitted :class:`StageWinRates`.
@@ -617,6 +625,9 @@ class PipelineForecast:
     booked: float
     target: float | None
     weighted_pipeline: float
+    deal_share: float | None
+    run_rate: float
+    run_rate_basis: str
     forecast: float
     gap: float | None
     commit: float
@@ -643,6 +654,9 @@ class PipelineForecast:
             "as_of": self.as_of.isoformat(),
             "booked": self.booked,
             "weighted_pipeline": self.weighted_pipeline,
+            "deal_share": self.deal_share,
+            "run_rate": self.run_rate,
+            "run_rate_basis": self.run_rate_basis,
             "forecast": self.forecast,
             "target": self.target,
             "gap": self.gap,
@@ -684,12 +698,40 @@ def open_deals_at(store: Store, filters: Filters, as_of: dt.date) -> ibis.Table:
                     "expected_close_date", "created_at", stage=stage)
 
 
+def _expected_revenue(store: Store, filters: Filters, as_of: dt.date, end: dt.date,
+                      monthly: ForecastResult | None) -> tuple[float, str]:
+    """Revenue expected from the day after `as_of` to `end`, and how it was estimated (see PipelineForecast)."""
+    if end <= as_of:
+        return 0.0, "none"
+    if monthly is None:
+        monthly = forecast(store, filters, horizon=4)
+    if monthly.enough and not monthly.forecast.empty:
+        total, covered = 0.0, dt.date.min
+        for row in monthly.forecast.itertuples():
+            m0 = pd.Timestamp(row.month).date()
+            m1 = _add_months(m0, 1) - dt.timedelta(days=1)
+            lo, hi = max(m0, as_of + dt.timedelta(days=1)), min(m1, end)
+            if hi >= lo:
+                total += float(row.value) * ((hi - lo).days + 1) / ((m1 - m0).days + 1)
+                covered = max(covered, hi)
+        if covered >= end:
+            return total, "forecast"
+    o = apply(store, "orders", filters, date_column=None)
+    o = o.filter(o.order_date > ibis.date((as_of - dt.timedelta(days=90)).isoformat()),
+                 o.order_date <= ibis.date(as_of.isoformat()))
+    return _num(store.execute(o.revenue.sum())) / 90 * (end - as_of).days, "trailing_90_days"
+
+
 def pipeline_forecast(store: Store, filters: Filters, *, commit_threshold: float = 0.5,
-                      best_case_threshold: float = 0.25) -> PipelineForecast | None:
-    """The current quarter's forecast from booked revenue and the open pipeline (None without data).
+                      best_case_threshold: float = 0.25,
+                      monthly: ForecastResult | None = None) -> PipelineForecast | None:
+    """The current quarter's forecast from booked revenue, the open pipeline and the run-rate business
+    (None without data).
 
     Open deals at the as-of day whose expected close date falls before the quarter ends (deals whose date
-    has already passed count, flagged ``overdue``) are weighted by the fitted P(won | stage reached).
+    has already passed count, flagged ``overdue``) are weighted by the fitted P(won | stage reached). Revenue
+    that does not come through deals is expected at its usual pace for the rest of the quarter (see
+    :class:`PipelineForecast`). `monthly` is a revenue forecast already made for the same filters.
     """
     as_of = as_of_date(store, filters)
     if as_of is None:
@@ -719,14 +761,18 @@ def pipeline_forecast(store: Store, filters: Filters, *, commit_threshold: float
     tg = tg.filter(tg.month >= ibis.date(q_start.isoformat()), tg.month <= ibis.date(q_end.isoformat()))
     target = _num(store.execute(tg.target_amount.sum())) or None
 
+    share = deal_share(store, filters, as_of)
+    expected, basis = _expected_revenue(store, filters, as_of, q_end, monthly)
+    run_rate = (1.0 - (share or 0.0)) * expected
     weighted = float(deals["expected_value"].sum())
-    fc = booked + weighted
+    fc = booked + weighted + run_rate
     amt = deals.groupby("category")["amount"].sum()
-    commit = booked + float(amt.get("commit", 0.0))
+    commit = booked + run_rate + float(amt.get("commit", 0.0))
     best = commit + float(amt.get("best_case", 0.0))
     return PipelineForecast(
         quarter_start=q_start, quarter_end=q_end, as_of=as_of, booked=booked, target=target,
-        weighted_pipeline=weighted, forecast=fc, gap=(target - fc) if target else None,
+        weighted_pipeline=weighted, deal_share=share, run_rate=run_rate, run_rate_basis=basis,
+        forecast=fc, gap=(target - fc) if target else None,
         commit=commit, best_case=best, pipeline=best + float(amt.get("pipeline", 0.0)),
         deals=deals.reset_index(drop=True), win_rates=rates, enough=rates.closed > 0,
         reason=None if rates.closed > 0 else "no_closed_deals",
@@ -766,10 +812,9 @@ class ForecastSummary:
 
 def summary(store: Store, filters: Filters, *, horizon: int = 6, measure: str = "revenue") -> ForecastSummary:
     """The Forecast page's figures, shared with ``python -m salesdash report forecast``."""
-    return ForecastSummary(
-        revenue=forecast(store, filters, measure=measure, horizon=horizon),
-        pipeline=pipeline_forecast(store, filters),
-    )
+    revenue = forecast(store, filters, measure=measure, horizon=horizon)
+    monthly = revenue if measure == "revenue" and horizon >= 4 else None
+    return ForecastSummary(revenue=revenue, pipeline=pipeline_forecast(store, filters, monthly=monthly))
 
 
 def add_report_arguments(parser) -> None:

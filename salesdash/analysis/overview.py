@@ -117,8 +117,9 @@ def kpis(store: Store, filters: Filters) -> Kpis:
     pipeline = _pipeline_value(store, filters)
     target = _target(store, filters, filters.start, filters.end)
     nps, n_nps = _nps(store, filters)
-    next_target = None
+    next_target, share = None, None
     if filters.end is not None:
+        share = deal_share(store, filters, filters.end)
         nxt_start = filters.end + dt.timedelta(days=1)
         next_target = _target(store, filters, nxt_start, _add_months(nxt_start, 3) - dt.timedelta(days=1))
     return Kpis(
@@ -136,8 +137,22 @@ def kpis(store: Store, filters: Filters) -> Kpis:
         nps=nps,
         nps_responses=n_nps,
         market_share=_market_share(store, filters),
-        pipeline_coverage=pipeline / next_target if next_target else None,
+        pipeline_coverage=pipeline / (next_target * share) if next_target and share else None,
     )
+
+
+def deal_share(store: Store, filters: Filters, as_of: dt.date, *, days: int = 365) -> float | None:
+    """Share of the order revenue of the `days` up to `as_of` that came through won deals: the amount of
+    deals won in those days ÷ the order revenue of those days, at most 1 (None without revenue)."""
+    lo, hi = ibis.date((as_of - dt.timedelta(days=days - 1)).isoformat()), ibis.date(as_of.isoformat())
+    o = apply(store, "orders", filters, date_column=None)
+    revenue = _num(store.execute(o.filter(o.order_date >= lo, o.order_date <= hi).revenue.sum()))
+    if revenue <= 0:
+        return None
+    d = apply(store, "opportunities", filters, date_column=None)
+    closed = d.closed_at.date()
+    won = _num(store.execute(d.filter(d.status == "won", closed >= lo, closed <= hi).amount.sum()))
+    return min(won / revenue, 1.0)
 
 
 def _pipeline_value(store: Store, f: Filters) -> float:

@@ -66,8 +66,22 @@ METRICS = (
          "到达该阶段的商机中赢单数 ÷ 关闭数。"),
     ),
     Metric(
+        "forecast_deal_share", "ratio", ("Revenue through deals", "经商机成交的销售额占比"),
+        ("Amount of deals won in the year up to the end of the window ÷ order revenue of that year (at most 100%).",
+         "截至窗口结束的一年内赢单商机金额 ÷ 同期订单销售额（最多 100%）。"),
+    ),
+    Metric(
+        "forecast_run_rate", "currency", ("Run-rate business, rest of quarter", "常规业务（本季度剩余）"),
+        ("(1 − revenue through deals) × revenue expected from the day after the window's end to the quarter's "
+         "end: the monthly revenue forecast pro rata to the remaining days of each month (or, with too little "
+         "history, the last 90 days' mean daily revenue × the remaining days).",
+         "（1 − 经商机成交的销售额占比）× 从窗口结束次日到季度末的预期销售额：按各月剩余天数折算的月度销售额预测"
+         "（历史过短时用最近 90 天日均销售额 × 剩余天数）。"),
+    ),
+    Metric(
         "forecast_quarter_forecast", "currency", ("Quarter forecast", "本季度预测"),
-        ("Booked this quarter + weighted pipeline.", "本季度已成交 + 加权商机金额。"),
+        ("Booked this quarter + weighted pipeline + run-rate business for the rest of the quarter.",
+         "本季度已成交 + 加权商机金额 + 本季度剩余的常规业务。"),
     ),
     Metric(
         "forecast_quarter_target", "currency", ("Quarter target", "本季度目标"),
@@ -80,8 +94,8 @@ METRICS = (
     ),
     Metric(
         "forecast_commit", "currency", ("Commit", "承诺（Commit）"),
-        ("Booked this quarter + the full amounts of this quarter's deals with P(won) ≥ 50%.",
-         "本季度已成交 + 本季度赢率 ≥ 50% 商机的全部金额。"),
+        ("Booked this quarter + run-rate business + the full amounts of this quarter's deals with P(won) ≥ 50%.",
+         "本季度已成交 + 常规业务 + 本季度赢率 ≥ 50% 商机的全部金额。"),
     ),
     Metric(
         "forecast_best_case", "currency", ("Best case", "最佳情况"),

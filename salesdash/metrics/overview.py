@@ -44,9 +44,12 @@ METRICS = (
     ),
     Metric(
         "pipeline_coverage", "multiple", ("Pipeline coverage", "商机覆盖率"),
-        ("Open pipeline at the end of the window ÷ the targets of the three months after it.",
-         "窗口结束时的在途商机金额 ÷ 其后三个月的销售目标。"),
-        numerator="open pipeline", denominator="next three months' targets",
+        ("Open pipeline at the end of the window ÷ the part of the next three months' targets that deals must "
+         "bring: those targets × the share of the last year's revenue that came through won deals (won deal "
+         "amount ÷ order revenue). For a company whose revenue all comes through deals, pipeline ÷ targets.",
+         "窗口结束时的在途商机金额 ÷ 其后三个月销售目标中需由商机完成的部分：目标 × 过去一年经商机成交的销售额占比"
+         "（赢单商机金额 ÷ 订单销售额）。若全部收入都经商机成交，即商机金额 ÷ 目标。"),
+        numerator="open pipeline", denominator="next three months' targets × revenue share through deals",
     ),
     Metric(
         "quota_attainment", "ratio", ("Quota attainment", "目标达成率"),

@@ -185,5 +185,39 @@ def test_demo_pipeline_forecast(demo_store):
     assert p.enough and p.quarter_start <= p.as_of <= p.quarter_end
     rates = [p.win_rates.rate(s) for s in ("prospect", "intent", "engaged")]
     assert rates == sorted(rates) and all(0 < r < 1 for r in rates)  # later stages win more often
-    assert p.forecast == pytest.approx(p.booked + p.weighted_pipeline)
+    assert p.forecast == pytest.approx(p.booked + p.weighted_pipeline + p.run_rate)
     assert p.commit <= p.best_case <= p.pipeline
+
+
+def test_pipeline_forecast_adds_the_run_rate_business_by_hand(tiny):
+    import dataclasses
+
+    f = Filters(end=dt.date(2025, 6, 15))
+    made = fc.forecast(tiny, f, horizon=3)
+    monthly = dataclasses.replace(made, forecast=pd.DataFrame({
+        "month": pd.to_datetime(["2025-06-01", "2025-07-01"]), "value": [3000.0, 5000.0],
+        "lower": [0.0, 0.0], "upper": [1e9, 1e9]}))
+    p = fc.pipeline_forecast(tiny, f, monthly=monthly)
+    # won in the year to 15 June 2025: w1 + w2 = 20; order revenue then: July 2024 - May 2025
+    # (k = 18..28: 11 x 1000 + 10 x 253) + 77 on 15 June
+    share = 20 / (11_000 + 2_530 + 77)
+    assert p.deal_share == pytest.approx(share)
+    # the rest of the quarter is 16-30 June: 15 of June's 30 days of the monthly forecast
+    assert p.run_rate_basis == "forecast" and p.run_rate == pytest.approx((1 - share) * 3000 * 15 / 30)
+    assert p.forecast == pytest.approx(p.booked + 900 + p.run_rate)
+    # without a usable monthly forecast: the last 90 days' daily revenue (10 April, 10 May, 15 June)
+    short = fc.pipeline_forecast(tiny, f, monthly=dataclasses.replace(made, enough=False))
+    assert short.run_rate_basis == "trailing_90_days"
+    assert short.run_rate == pytest.approx((1 - share) * (1270 + 1280 + 77) / 90 * 15)
+
+
+def test_demo_quarter_forecast_lands_near_what_the_quarter_brought(demo_store):
+    """Standing on 15 August, Q3's forecast is close to Q3's actual revenue; booked revenue and the
+    weighted pipeline alone fall far short, because most demo revenue never passes through deals."""
+    p = fc.pipeline_forecast(demo_store, Filters(end=dt.date(2026, 8, 15)))
+    o = demo_store.table("orders")
+    actual = demo_store.execute(o.filter(o.order_date >= p.quarter_start, o.order_date <= p.quarter_end)
+                                .revenue.sum())
+    assert p.run_rate_basis == "forecast" and 0.05 < p.deal_share < 0.3
+    assert abs(p.forecast / actual - 1) < 0.1
+    assert (p.booked + p.weighted_pipeline) / actual < 0.7

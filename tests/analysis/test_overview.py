@@ -32,7 +32,9 @@ def test_kpis_by_hand(tiny):
     assert k.quota_attainment == pytest.approx(300 / 620)  # o2 has no rep
     assert k.nps == pytest.approx(100 * (5 - 4) / 12) and k.nps_responses == 12
     assert k.market_share == pytest.approx(500 / 3000)
-    assert k.pipeline_coverage == pytest.approx(2200 / 400)  # April + May targets; June has none
+    # April + May targets (June has none) × the share of the year's revenue won through deals: w1 + w2 won
+    # 300 of the 580 of orders up to 31 March ("late" is won in April)
+    assert k.pipeline_coverage == pytest.approx(2200 / (400 * 300 / 580))
 
 
 def test_region_filter_reaches_orders_targets_and_market(tiny):

@@ -85,6 +85,19 @@ TEXTS = {
     "forecast.category.pipeline": ("Pipeline", "全部商机"),
     "forecast.step.booked": ("Booked", "已成交"),
     "forecast.step.forecast": ("Weighted forecast", "加权预测"),
+    "forecast.step.run_rate": ("+ run-rate business", "+ 常规业务"),
+    "forecast.run_rate_caption.forecast": (
+        "Revenue that does not come through deals ({share} of the last year's revenue came through won deals) is "
+        "expected at the monthly forecast's pace for the rest of the quarter.",
+        "不经过商机的收入（过去一年 {share} 的销售额来自赢单商机）按月度预测的节奏计入本季度剩余天数。"),
+    "forecast.run_rate_caption.trailing_90_days": (
+        "Revenue that does not come through deals ({share} of the last year's revenue came through won deals) is "
+        "expected at the last 90 days' daily pace for the rest of the quarter (too little history for the "
+        "monthly forecast).",
+        "不经过商机的收入（过去一年 {share} 的销售额来自赢单商机）按最近 90 天的日均水平计入本季度剩余天数"
+        "（历史过短，无法使用月度预测）。"),
+    "forecast.run_rate_caption.none": ("The quarter ends on the as-of day: nothing is left to expect.",
+                                       "季度在截止日结束：无剩余天数需要预测。"),
     "forecast.col.deal": ("Deal", "商机"),
     "forecast.col.customer": ("Customer", "客户"),
     "forecast.col.rep": ("Rep", "销售代表"),
