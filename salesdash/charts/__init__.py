@@ -40,7 +40,8 @@ pio.templates[THEME] = go.layout.Template(
 def themed(fig: go.Figure, *, title: str | None = None, height: int = 360) -> go.Figure:
     """Apply the salesdash theme, a title and a height.
 
-    Date axes get numeric tick labels (YYYY-MM for monthly data, YYYY-MM-DD otherwise): Plotly's own
+    Date axes get numeric tick labels (YYYY-MM for monthly data - first or last days of months -,
+    YYYY-MM-DD otherwise): Plotly's own
     month names are English whatever the page language.
     """
     fig.update_layout(template=THEME, height=height)
@@ -48,7 +49,16 @@ def themed(fig: go.Figure, *, title: str | None = None, height: int = 360) -> go
         fig.update_layout(title_text=title)
     dates = _date_values(fig)
     if dates is not None:
-        fig.update_xaxes(tickformat="%Y-%m" if (dates.day == 1).all() else "%Y-%m-%d")
+        monthly = (dates.day == 1).all() or dates.is_month_end.all()
+        fig.update_xaxes(tickformat="%Y-%m" if monthly else "%Y-%m-%d")
+    return fig
+
+
+def legend_below(fig: go.Figure) -> go.Figure:
+    """Put the legend at the bottom of the figure, under the axis title (for charts whose legend has no room
+    beside the title). Measured from the figure's edge, so it never covers tick labels or the axis title."""
+    fig.update_layout(legend=dict(orientation="h", yref="container", y=0, yanchor="bottom", xanchor="left", x=0),
+                      margin=dict(b=60))
     return fig
 
 

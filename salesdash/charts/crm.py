@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from salesdash.charts import PALETTE, themed
+from salesdash.charts import PALETTE, legend_below, themed
 
 __all__ = ["STATUS_COLORS", "stacked_bars", "stacked_area", "cohort_heatmap", "score_trend", "score_bars",
            "pareto", "paired_bars", "bars_and_rate"]
@@ -21,9 +21,8 @@ STATUS_COLORS = ("#2CA58D", "#EDC948", "#E15759")
 
 
 def _legend_below(fig: go.Figure) -> go.Figure:
-    """Legend under the plot: half-width charts have no room for it beside the title."""
-    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.15, xanchor="left", x=0))
-    return fig
+    """Legend under the plot (half-width charts have no room for it beside the title)."""
+    return legend_below(fig)
 
 
 def stacked_bars(df: pd.DataFrame, *, x: str, series: Sequence[tuple[str, str]], title: str,

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
-from salesdash.charts import PALETTE, themed
+from salesdash.charts import PALETTE, legend_below, themed
 
 __all__ = ["demand_bars", "target_bars", "van_westendorp", "share_bars", "share_lines", "price_bars",
            "preference_heatmap"]
@@ -79,10 +79,7 @@ def van_westendorp(curves: pd.DataFrame, *, names: Mapping[str, str], points: Ma
                            yanchor="top", font=dict(size=11), bgcolor="rgba(255,255,255,0.85)")
     fig.update_xaxes(title_text=x_title, tickformat=",.0f")
     fig.update_yaxes(title_text=y_title, tickformat=".0%", range=[0, 1.02])
-    themed(fig, title=title, height=480)
-    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.18, xanchor="left", x=0),
-                      margin=dict(b=40))
-    return fig
+    return legend_below(themed(fig, title=title, height=480))
 
 
 def share_bars(df: pd.DataFrame, *, label: str, names: Mapping[str, str], title: str) -> go.Figure:

@@ -8,15 +8,14 @@ from collections.abc import Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
-from salesdash.charts import PALETTE, themed
+from salesdash.charts import PALETTE, legend_below, themed
 
 __all__ = ["cumulative_curves", "outcome_bars", "rate_with_interval", "lift_points", "forecast_fan", "roi_bars"]
 
 
 def _legend_below(fig: go.Figure) -> go.Figure:
-    """Put the legend under the plot, so a long legend never covers the title."""
-    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.22, xanchor="left", x=0))
-    return fig
+    """Legend under the plot (half-width charts have no room for it beside the title)."""
+    return legend_below(fig)
 
 
 def cumulative_curves(curves: pd.DataFrame, *, names: Mapping[str, str], title: str, x_title: str,
@@ -42,10 +41,7 @@ def outcome_bars(df: pd.DataFrame, *, label: str, names: Mapping[str, str], titl
     fig.update_layout(barmode="stack")
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(tickformat=",.0f")
-    themed(fig, title=title, height=max(300, 28 * len(df) + 140))
-    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.04 - 60 / max(300, 28 * len(df) + 140),
-                                  xanchor="left", x=0))
-    return fig
+    return legend_below(themed(fig, title=title, height=max(300, 28 * len(df) + 140)))
 
 
 def rate_with_interval(df: pd.DataFrame, *, label: str, value: str, low: str, high: str, title: str,

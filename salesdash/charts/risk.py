@@ -19,32 +19,29 @@ def risk_matrix_chart(items: pd.DataFrame, *, title: str, x_title: str, y_title:
     """A 5 x 5 likelihood x impact grid coloured by score, each risk a labelled marker in its cell.
 
     items : columns label (translated risk name), category_label, likelihood (1-5), impact (1-5).
-    Risks sharing a cell are spread around its centre so every label can be read.
+    Each cell lists its risks one under another, marker at the cell's left and label to its right, so no
+    label runs into another or off the grid.
     """
     z = np.outer(np.arange(1, 6), np.arange(1, 6))  # rows: likelihood, columns: impact
     fig = go.Figure(go.Heatmap(
         x=list(range(1, 6)), y=list(range(1, 6)), z=z, zmin=1, zmax=25, showscale=False, hoverinfo="skip",
         colorscale=[[0, "#DFF3E4"], [0.25, "#FFF3C4"], [0.55, "#FFD7A8"], [1, "#F6A5A5"]],
     ))
-    xs, ys = [], []
+    x = pd.Series(np.nan, index=items.index)
+    y = pd.Series(np.nan, index=items.index)
     for _, cell in items.groupby(["likelihood", "impact"], sort=False):
-        n = len(cell)
-        for k in range(n):
-            angle = 2 * np.pi * k / n
-            r = 0.0 if n == 1 else 0.28
-            xs.append((cell.index[k], cell["impact"].iloc[k] + r * np.cos(angle)))
-            ys.append((cell.index[k], cell["likelihood"].iloc[k] + r * np.sin(angle)))
-    x = pd.Series(dict(xs)).reindex(items.index)
-    y = pd.Series(dict(ys)).reindex(items.index)
+        offsets = np.linspace(0.3, -0.3, len(cell)) if len(cell) > 1 else np.zeros(1)
+        x[cell.index] = cell["impact"] - 0.4
+        y[cell.index] = cell["likelihood"] + offsets
     cats = list(dict.fromkeys(items["category_label"]))
     for i, cat in enumerate(cats):
         m = items["category_label"] == cat
         fig.add_trace(go.Scatter(
-            x=x[m], y=y[m], mode="markers+text", text=items.loc[m, "label"], textposition="top center",
-            name=cat, marker=dict(size=14, color=PALETTE[i % len(PALETTE)], line=dict(color="white", width=1)),
-            hovertemplate="%{text}<extra>" + cat + "</extra>",
+            x=x[m], y=y[m], mode="markers+text", text=items.loc[m, "label"], textposition="middle right",
+            name=cat, marker=dict(size=11, color=PALETTE[i % len(PALETTE)], line=dict(color="white", width=1)),
+            hovertemplate="%{text}<extra>" + cat + "</extra>", textfont=dict(size=12),
         ))
-    fig.update_xaxes(title_text=x_title, range=[0.3, 5.7], dtick=1, showgrid=False)
+    fig.update_xaxes(title_text=x_title, range=[0.5, 5.5], dtick=1, showgrid=False)
     fig.update_yaxes(title_text=y_title, range=[0.5, 5.5], dtick=1, showgrid=False)
     return themed(fig, title=title, height=520)
 
