@@ -83,7 +83,12 @@ def test_schema_doc_lists_every_table():
 def test_serve_passes_options_to_streamlit_and_adds_only_missing_defaults():
     from salesdash.cli.serve import streamlit_options
 
+    from salesdash.config import settings
+
+    limit = str(int(settings().max_import_mb))   # the uploader takes what an import takes
     assert streamlit_options(["--server.port", "8502"]) == [
-        "--server.port", "8502", "--client.toolbarMode", "viewer", "--browser.gatherUsageStats", "false"]
-    assert streamlit_options(["--client.toolbarMode=developer", "--browser.gatherUsageStats", "true"]) == [
-        "--client.toolbarMode=developer", "--browser.gatherUsageStats", "true"]
+        "--server.port", "8502", "--client.toolbarMode", "viewer", "--browser.gatherUsageStats", "false",
+        "--server.maxUploadSize", limit]
+    assert streamlit_options(["--client.toolbarMode=developer", "--browser.gatherUsageStats", "true",
+                              "--server.maxUploadSize=50"]) == [
+        "--client.toolbarMode=developer", "--browser.gatherUsageStats", "true", "--server.maxUploadSize=50"]

@@ -35,9 +35,13 @@ DEFAULTS = {"--client.toolbarMode": "viewer", "--browser.gatherUsageStats": "fal
 
 
 def streamlit_options(given: list[str]) -> list[str]:
-    """`given` plus each of :data:`DEFAULTS` it does not set (as ``--opt value`` or ``--opt=value``)."""
+    """`given` plus each default it does not set (as ``--opt value`` or ``--opt=value``): :data:`DEFAULTS`,
+    and an upload limit equal to the import limit (SALESDASH_MAX_IMPORT_MB; Streamlit's own is 200 MB)."""
+    from salesdash.config import settings
+
+    defaults = {**DEFAULTS, "--server.maxUploadSize": str(int(settings().max_import_mb))}
     named = {a.split("=", 1)[0] for a in given if a.startswith("--")}
-    extra = [part for opt, value in DEFAULTS.items() if opt not in named for part in (opt, value)]
+    extra = [part for opt, value in defaults.items() if opt not in named for part in (opt, value)]
     return [*given, *extra]
 
 
