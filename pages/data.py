@@ -13,8 +13,9 @@ import streamlit as st
 from salesdash import schema
 from salesdash.config import settings
 from salesdash.i18n import get_language, t
-from salesdash.ingest import (IngestError, Profile, import_file, import_history, pipeline_hygiene, preset,
-                              preset_names, read_table, suggest_profile, table_frame, undo_last_import)
+from salesdash.ingest import (IngestError, Profile, import_file, import_history, matching_preset, pipeline_hygiene,
+                              preset, preset_names, read_table, suggest_profile, suggest_table, table_frame,
+                              undo_last_import)
 from salesdash.ui import context, downloads, table
 
 ctx = context()
@@ -47,20 +48,27 @@ with tab_import:
     elif upload.size > settings().max_import_mb * 1e6:
         st.warning(t("data.too_big", mb=settings().max_import_mb))
     else:
-        folder = Path(tempfile.gettempdir()) / "salesdash_uploads"
-        folder.mkdir(exist_ok=True)
+        folder = Path(tempfile.gettempdir()) / "salesdash_uploads" / upload.file_id   # one folder per upload
+        folder.mkdir(parents=True, exist_ok=True)
         path = folder / Path(upload.name).name
         path.write_bytes(upload.getvalue())
-        target = st.selectbox(t("data.table"), list(schema.TABLES), key="data.table",
-                              format_func=lambda n: f"{n} - {getattr(schema.table(n), get_language())}")
         try:
             raw = read_table(path)
         except IngestError as e:
             st.warning(e.problem.message())
             st.stop()
+        if st.session_state.get("data.table_for") != upload.file_id:   # a new file: suggest its table
+            st.session_state["data.table_for"] = upload.file_id
+            st.session_state["data.table"] = suggest_table(raw)
+            st.session_state["data.profile_source"] = matching_preset(raw) or "suggest"
+        target = st.selectbox(t("data.table"), list(schema.TABLES), key="data.table",
+                              format_func=lambda n: f"{n} - {getattr(schema.table(n), get_language())}",
+                              help=t("data.table_suggested"))
         st.subheader(t("data.preview"))
         table(raw.frame.head(20), key="data.preview")
         choices = ["suggest", *[n for n in preset_names() if preset(n).table == target]]
+        if st.session_state.get("data.profile_source") not in choices:   # a preset of another table
+            st.session_state["data.profile_source"] = "suggest"
         source = st.selectbox(t("data.profile"), choices, key="data.profile_source",
                               format_func=lambda n: t("data.profile_suggested") if n == "suggest" else preset(n).name)
         profile = suggest_profile(raw, target) if source == "suggest" else preset(source)

@@ -92,3 +92,23 @@ def test_serve_passes_options_to_streamlit_and_adds_only_missing_defaults():
     assert streamlit_options(["--client.toolbarMode=developer", "--browser.gatherUsageStats", "true",
                               "--server.maxUploadSize=50"]) == [
         "--client.toolbarMode=developer", "--browser.gatherUsageStats", "true", "--server.maxUploadSize=50"]
+
+
+def test_profile_suggest_then_import_with_it(tmp_path):
+    sample = Path(__file__).parent / "ingest" / "samples" / "zoho_deals.csv"
+    suggested = salesdash("profile", "suggest", str(sample))   # no --table: the headers say opportunities
+    assert suggested.returncode == 0, suggested.stderr
+    profile = json.loads(suggested.stdout)
+    assert profile["table"] == "opportunities" and profile["name"] == "Zoho CRM Deals"
+    (tmp_path / "p.json").write_text(suggested.stdout, encoding="utf-8")
+    db = str(tmp_path / "cli.duckdb")
+    salesdash("demo", "--db", db, "--scale", "0.05")
+    dry = salesdash("import", str(sample), "--table", "opportunities", "--profile", str(tmp_path / "p.json"),
+                    "--db", db, "--dry-run")
+    assert dry.returncode == 0 and "dry run" in dry.stdout   # 0: it would load (and wrote nothing: see next)
+    done = salesdash("import", str(sample), "--table", "opportunities", "--profile", str(tmp_path / "p.json"),
+                     "--db", db)
+    assert done.returncode == 0 and "loaded" in done.stdout, done.stdout + done.stderr
+    again = salesdash("import", str(sample), "--table", "opportunities", "--profile", str(tmp_path / "p.json"),
+                      "--db", db, "--dry-run")   # the same deals again: their keys exist now
+    assert again.returncode == 1 and "NOT loaded" in again.stderr and "zcrm_" in again.stderr

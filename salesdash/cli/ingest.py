@@ -3,7 +3,8 @@
 - ``import FILE --table TABLE [--profile FILE | --preset NAME] [--mode append|replace|upsert] [--db PATH]
   [--dry-run] [--date-order dmy|mdy] [--skip-bad-rows]``: prints the validation report; exit status 0 only
   when the rows loaded (with ``--dry-run``: when they would load), otherwise 1 with the report.
-- ``profile suggest FILE --table TABLE``: prints the suggested profile as JSON (what ``--profile`` reads).
+- ``profile suggest FILE [--table TABLE]``: prints the suggested profile as JSON (what ``--profile`` reads);
+  without ``--table``, for the table the headers suggest.
 - ``export TABLE --to FILE``: writes a table to .csv or .xlsx.
 """
 
@@ -40,7 +41,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     psub = prof.add_subparsers(dest="profile_command", required=True, metavar="ACTION")
     s = psub.add_parser("suggest", help="print a suggested profile for a file (JSON, for --profile)")
     s.add_argument("file")
-    s.add_argument("--table", required=True, choices=list(schema.TABLES))
+    s.add_argument("--table", choices=list(schema.TABLES),
+                   help="the table the file holds (default: guessed from its headers, as the Data page does)")
     s.add_argument("--lang", choices=["en", "zh"])
     s.set_defaults(func=run_suggest)
 
@@ -91,14 +93,14 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_suggest(args: argparse.Namespace) -> int:
-    from salesdash.ingest import IngestError, read_table, suggest_profile
+    from salesdash.ingest import IngestError, read_table, suggest_profile, suggest_table
 
     _language(args)
     try:
         raw = read_table(args.file)
     except IngestError as e:
         raise CliError(e.problem.message()) from None
-    print(suggest_profile(raw, args.table).to_json())
+    print(suggest_profile(raw, args.table or suggest_table(raw)).to_json())
     return 0
 
 

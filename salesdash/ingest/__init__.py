@@ -15,10 +15,10 @@ from salesdash.ingest.load import MODES, UndoResult, import_file, import_history
 from salesdash.ingest.profile import Profile, load_profile, preset, preset_names, save_profile
 from salesdash.ingest.readers import RawTable, read_table
 from salesdash.ingest.report import ImportReport, IngestError, Problem
-from salesdash.ingest.suggest import suggest_profile
+from salesdash.ingest.suggest import matching_preset, suggest_profile, suggest_table
 
 __all__ = [
     "HygieneReport", "ImportReport", "IngestError", "MODES", "Problem", "Profile", "RawTable", "UndoResult",
     "export_table", "import_file", "import_history", "load_profile", "pipeline_hygiene", "preset",
-    "preset_names", "read_table", "save_profile", "suggest_profile", "table_frame", "undo_last_import",
+    "preset_names", "read_table", "matching_preset", "save_profile", "suggest_profile", "suggest_table", "table_frame", "undo_last_import",
 ]

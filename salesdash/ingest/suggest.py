@@ -16,7 +16,7 @@ from salesdash import schema
 from salesdash.ingest.profile import Profile, norm, preset, preset_names
 from salesdash.ingest.readers import RawTable
 
-__all__ = ["suggest_profile", "SYNONYMS"]
+__all__ = ["matching_preset", "suggest_profile", "suggest_table", "SYNONYMS"]
 
 #: canonical column -> other names it goes by in exports (compared with :func:`norm`).
 SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -58,23 +58,48 @@ _STAGE_WORDS = (
 _STATUS_WORDS = (("won", r"won|成交|赢"), ("lost", r"lost|输|丢|无效"))
 
 
-def suggest_profile(raw: RawTable, table: str) -> Profile:
-    """A profile for loading `raw` into `table`: the best matching preset, or one built from the headers."""
-    headers = list(raw.frame.columns)
-    present = {norm(h) for h in headers}
+def matching_preset(raw: RawTable, table: str | None = None) -> str | None:
+    """The name of the preset (for `table`, or any) at least half of whose source columns, and at least
+    three, are among the file's headers; the best such; None when there is none."""
+    present = {norm(h) for h in raw.frame.columns}
     best, best_score = None, 0.0
     for name in preset_names():
         prof = preset(name)
-        if prof.table != table:
+        if table is not None and prof.table != table:
             continue
         specs = [s for s in prof.columns.values() if isinstance(s, list)]
         hits = sum(1 for s in specs if any(norm(h) in present for h in s))
         score = hits / max(len(specs), 1)
         if hits >= 3 and score > best_score:
-            best, best_score = prof, score
-    if best is not None and best_score >= 0.5:
-        return best
-    return _from_headers(raw, table)
+            best, best_score = name, score
+    return best if best is not None and best_score >= 0.5 else None
+
+
+def suggest_profile(raw: RawTable, table: str) -> Profile:
+    """A profile for loading `raw` into `table`: the best matching preset, or one built from the headers."""
+    name = matching_preset(raw, table)
+    return preset(name) if name is not None else _from_headers(raw, table)
+
+
+def suggest_table(raw: RawTable) -> str:
+    """The canonical table a file most likely holds: the table of a matching preset (a Zoho deals export:
+    opportunities), else the table most of whose columns the headers name (by name or synonym; its key
+    counts double), else orders."""
+    name = matching_preset(raw)
+    if name is not None:
+        return preset(name).table
+    present = {norm(h) for h in raw.frame.columns}
+
+    def named(column: str) -> bool:
+        return norm(column) in present or any(norm(s) in present for s in SYNONYMS.get(column, ()))
+
+    scores = {}
+    for tbl in schema.TABLES.values():
+        if tbl.internal:
+            continue
+        scores[tbl.name] = sum((2 if c.name in tbl.key else 1) * named(c.name) for c in tbl.columns)
+    table, score = max(scores.items(), key=lambda kv: kv[1])   # ties: the schema's order (orders first)
+    return table if score > 0 else "orders"
 
 
 def _from_headers(raw: RawTable, table: str) -> Profile:

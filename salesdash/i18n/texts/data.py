@@ -99,6 +99,9 @@ TEXTS = {
     "data.too_big": ("The file is larger than {mb} MB (SALESDASH_MAX_IMPORT_MB); import it from the command line or split it.",
                      "文件超过 {mb} MB（SALESDASH_MAX_IMPORT_MB）；请用命令行导入或拆分文件。"),
     "data.table": ("Table", "目标表"),
+    "data.table_suggested": ("Chosen from the file's headers when it is uploaded (a CRM export's preset, or the "
+                             "table whose columns the headers name); change it if the file holds something else.",
+                             "上传时根据文件表头选定（匹配的 CRM 导出预设，或表头所对应列最多的表）；如文件内容不同，请更改。"),
     "data.preview": ("Preview (first 20 rows)", "预览（前 20 行）"),
     "data.profile": ("Mapping", "映射方案"),
     "data.profile_suggested": ("Suggested from the headers", "根据表头自动建议"),
