@@ -124,8 +124,7 @@ def pareto(df: pd.DataFrame, *, x: str, y: str, cumulative: str, title: str, bar
     fig.add_trace(go.Scatter(x=df[x], y=df[cumulative], name=line_name, mode="lines+markers", yaxis="y2",
                              line=dict(color="#333333")))
     fig.update_layout(yaxis2=dict(overlaying="y", side="right", range=[0, 1.05], tickformat=".0%",
-                                  showgrid=False))
-    fig.update_yaxes(title_text=bar_name)
+                                  showgrid=False), yaxis_title_text=bar_name)
     _legend_below(fig)
     return themed(fig, title=title)
 
@@ -150,7 +149,7 @@ def bars_and_rate(df: pd.DataFrame, *, x: str, bars: str, rate: str, title: str,
     fig.add_trace(go.Scatter(x=df[x], y=df[rate], name=rate_name, mode="lines+markers", yaxis="y2",
                              line=dict(color=PALETTE[3], width=2)))
     fig.update_layout(yaxis2=dict(overlaying="y", side="right", tickformat=rate_format, showgrid=False,
-                                  title_text=rate_name))
-    fig.update_yaxes(title_text=bar_name)
+                                  title_text=rate_name),
+                      yaxis_title_text=bar_name)   # (update_yaxes would retitle the right-hand axis too)
     _legend_below(fig)
     return themed(fig, title=title)

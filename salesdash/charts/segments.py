@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from salesdash.charts import PALETTE, themed
+from salesdash.charts import PALETTE, legend_below, themed
 
 __all__ = ["size_value_bubbles", "rfm_grid", "segment_treemap", "movement_sankey", "k_choice", "cluster_radar",
            "projection_scatter", "stability_bars"]
@@ -119,10 +119,10 @@ def k_choice(table: pd.DataFrame, *, elbow: str, title: str, k_title: str, silho
                              line=dict(color=PALETTE[1], width=2, dash="dot")))
     if chosen is not None:
         fig.add_vline(x=chosen, line=dict(color="#999999", dash="dash"))
-    fig.update_layout(yaxis2=dict(overlaying="y", side="right", showgrid=False, title_text=elbow_name))
+    fig.update_layout(yaxis2=dict(overlaying="y", side="right", showgrid=False, title_text=elbow_name),
+                      yaxis_title_text=silhouette_name)   # (update_yaxes would retitle both axes)
     fig.update_xaxes(title_text=k_title, dtick=1)
-    fig.update_yaxes(title_text=silhouette_name)
-    return themed(fig, title=title)
+    return legend_below(themed(fig, title=title))
 
 
 def cluster_radar(centers: pd.DataFrame, *, features: Sequence[str], feature_names: Mapping[str, str],
@@ -141,7 +141,7 @@ def cluster_radar(centers: pd.DataFrame, *, features: Sequence[str], feature_nam
                                       line=dict(color=PALETTE[(c - 1) % len(PALETTE)], width=2),
                                       fill="toself", opacity=0.55))
     fig.update_layout(polar=dict(radialaxis=dict(showticklabels=True, gridcolor="#EEEEEE")))
-    return themed(fig, title=title, height=440)
+    return legend_below(themed(fig, title=title, height=480))   # cluster names are long: under the chart
 
 
 def projection_scatter(proj: pd.DataFrame, *, cluster_names: Mapping[int, str], title: str, x_title: str,
@@ -155,7 +155,7 @@ def projection_scatter(proj: pd.DataFrame, *, cluster_names: Mapping[int, str], 
                                    text=d["customer_id"], hovertemplate="%{text}<extra></extra>"))
     fig.update_xaxes(title_text=x_title)
     fig.update_yaxes(title_text=y_title)
-    return themed(fig, title=title, height=440)
+    return legend_below(themed(fig, title=title, height=480))
 
 
 def stability_bars(labels: Sequence[str], values: Sequence[float], *, title: str, value_name: str,
