@@ -88,13 +88,13 @@ def kpi_row(cards: Sequence[KpiCard], *, per_row: int = 4) -> None:
         cols = st.columns(per_row)
         for col, card in zip(cols, cards[i:i + per_row]):
             m = metric(card.key)
-            extra = []
-            if card.previous is not None:
-                extra.append(t("common.vs_previous"))
+            extra = []   # most informative first: a narrow card cuts the end off
             if card.target:
                 extra.append(f"{format_value('ratio', (card.value or 0) / card.target)} {t('common.vs_target')}")
             if card.note:
                 extra.append(card.note)
+            if card.previous is not None:
+                extra.append(t("common.vs_previous"))
             with col:
                 st.metric(
                     m.label, format_value(card.key, card.value), _delta(card),
